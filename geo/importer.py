@@ -1,0 +1,128 @@
+"""Import the task table of a new plan from CSV or XLSX, keeping and flagging bad rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from geo.agencies import AgencyIndex
+from geo.errors import ImportFileError
+from geo.register import derive_register
+from geo.text import nfc
+
+REQUIRED_COLUMNS = ("task", "lead_agency_raw", "due_raw")
+OPTIONAL_COLUMNS = ("tt", "section", "section_title", "appendix", "coordinating_raw", "product", "note", "vice_chair")
+SUFFIXES = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem found in an imported row.
+
+    Attributes
+    ----------
+    row : int
+        The row number as a spreadsheet shows it (the header is row 1).
+    task_id : str
+        The id given to the imported record.
+    reason : str
+        What is wrong, e.g. "unparsed_deadline: Sớm".
+    """
+
+    row: int
+    task_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Records of an imported table and the problems found in it."""
+
+    tasks: pd.DataFrame
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+def import_tasks(path: Path | str, agencies: AgencyIndex, *, doc_id: str, due_scope: str = "task") -> ImportResult:
+    """Read a task table (CSV or XLSX) with the register's raw columns and derive the rest.
+
+    Every row is kept. A row with an empty task, an unparsed deadline or an agency
+    that does not resolve is flagged and listed in ``problems`` with its row number.
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        A ``.csv`` (UTF-8, with or without BOM) or ``.xlsx`` file whose first row
+        names the columns; ``task``, ``lead_agency_raw`` and ``due_raw`` are required.
+    agencies : AgencyIndex
+        Resolves agency names.
+    doc_id : str
+        Id of the new document; records get ids ``<doc_id>.001``, ``.002``, ...
+    due_scope : str
+        What the deadlines mean (``task`` or ``framework_plan``).
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    ImportFileError
+        If the file is missing, of another type, unreadable, or lacks a required column.
+    """
+    path = Path(path)
+    if not nfc(doc_id):
+        msg = "doc_id is empty: give the new document an id such as 'KH-12-2027'."
+        raise ImportFileError(msg)
+    if path.suffix.lower() not in SUFFIXES:
+        msg = f"{path.name}: expected a .csv or .xlsx file, got {path.suffix or 'no extension'!r}."
+        raise ImportFileError(msg)
+    if not path.exists():
+        msg = f"{path}: file not found."
+        raise ImportFileError(msg)
+    table = _read_table(path)
+    table.columns = [nfc(str(column)).lower() for column in table.columns]
+    missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
+    if missing:
+        msg = (
+            f"{path.name}: missing column(s) {missing}. The first row must name the columns "
+            f"{list(REQUIRED_COLUMNS)} (and optionally {list(OPTIONAL_COLUMNS)}); found {list(table.columns)}."
+        )
+        raise ImportFileError(msg)
+    raw = []
+    for position, (_, row) in enumerate(table.iterrows()):
+        record = {column: nfc(row.get(column, "")) for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
+        record.update(
+            id=f"{doc_id}.{position + 1:03d}",
+            doc_id=doc_id,
+            due_scope=due_scope,
+            source_line=str(position + 2),
+        )
+        raw.append(record)
+    tasks = derive_register(raw, agencies)
+    problems: list[ImportProblem] = []
+    flags = list(tasks["flags"])
+    for position, record in enumerate(raw):
+        reasons = [reason for reason in flags[position].split(" | ") if reason]
+        if not record["task"]:
+            reasons.insert(0, "empty_task: the task cell is empty")
+        if not record["lead_agency_raw"]:
+            reasons.append("missing_lead_agency: the lead agency cell is empty")
+        flags[position] = " | ".join(reasons)
+        problems.extend(ImportProblem(row=position + 2, task_id=record["id"], reason=reason) for reason in reasons)
+    tasks["flags"] = flags
+    return ImportResult(tasks=tasks, problems=problems)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    try:
+        if path.suffix.lower() == ".csv":
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+    except UnicodeDecodeError as error:
+        msg = f"{path.name}: not UTF-8 text ({error.reason} at byte {error.start}). Save the CSV as UTF-8."
+        raise ImportFileError(msg) from error
+    except Exception as error:  # pandas and openpyxl raise many types for a broken file
+        msg = f"{path.name}: cannot be read as a table ({type(error).__name__}: {error})."
+        raise ImportFileError(msg) from error

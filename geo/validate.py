@@ -1,0 +1,107 @@
+"""Check the data of record and report counts and problems, each with its record id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo.agencies import AgencyIndex
+from geo.register import COLUMNS, derive_register, split_ids
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of the validation.
+
+    Attributes
+    ----------
+    severity : str
+        ``error`` (a broken reference or invalid record: the run fails) or
+        ``warning`` (kept, flagged, listed).
+    record : str
+        The id of the record (task, feature, agency) concerned.
+    message : str
+        What is wrong and, where it helps, how to fix it.
+    """
+
+    severity: str
+    record: str
+    message: str
+
+
+@dataclass
+class Report:
+    """Counts and problems of a validation run."""
+
+    counts: dict[str, pd.Series] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the problems of severity ``error``."""
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    def add(self, severity: str, record: str, message: str) -> None:
+        """Record a problem."""
+        self.problems.append(Problem(severity, record, message))
+
+    def to_text(self) -> str:
+        """Return the report as plain text for the terminal."""
+        lines: list[str] = []
+        for title, series in self.counts.items():
+            lines.append(f"== {title} ({int(series.sum())})")
+            lines.extend(f"  {key}: {value}" for key, value in series.items())
+        lines.append(f"== problems: {len(self.errors)} error(s), {len(self.problems) - len(self.errors)} warning(s)")
+        lines.extend(f"  [{p.severity}] {p.record}: {p.message}" for p in self.problems)
+        return "\n".join(lines)
+
+
+def validate_register(tasks: pd.DataFrame, agencies: AgencyIndex, documents: pd.DataFrame, report: Report) -> Report:
+    """Check the task register and add its counts and problems to `report`.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The register from :func:`geo.register.load_register`.
+    agencies : AgencyIndex
+        The agency table.
+    documents : pandas.DataFrame
+        ``data/documents.csv`` (column ``doc_id``).
+    report : Report
+        Filled in place and returned.
+
+    Returns
+    -------
+    Report
+    """
+    report.counts["tasks per document"] = tasks.groupby("doc_id").size()
+    report.counts["tasks per due_kind"] = tasks.groupby("due_kind").size()
+    report.counts["tasks per deadline scope"] = tasks.groupby("due_scope").size()
+    leads = tasks["lead_agency"].map(split_ids).explode().dropna()
+    report.counts["tasks per lead agency"] = leads.value_counts().sort_index()
+    known_docs = set(documents["doc_id"])
+    for task_id, row in tasks.iterrows():
+        if row["doc_id"] not in known_docs:
+            report.add("error", task_id, f"doc_id {row['doc_id']!r} is not in data/documents.csv")
+        for column in ("lead_agency", "coordinating"):
+            for agency_id in split_ids(row[column]):
+                if agency_id not in agencies.table.index:
+                    report.add("error", task_id, f"{column} {agency_id!r} is not in data/agencies.csv")
+        if row["lead_agency_raw"] and not row["lead_agency"]:
+            report.add("error", task_id, f"lead agency {row['lead_agency_raw']!r} resolves to no agency id")
+        if row["due_kind"] == "unparsed":
+            report.add("warning", task_id, f"deadline not parsed, raw text kept: {row['due_raw']!r}")
+        if row["flags"]:
+            report.add("warning", task_id, f"flagged: {row['flags']}")
+    fresh = derive_register(tasks.loc[:, [c for c in COLUMNS if c in tasks.columns]].to_dict("records"), agencies)
+    fresh.index = tasks.index
+    for column in ("lead_agency", "coordinating", "due_kind", "flags"):
+        stale = tasks.index[fresh[column] != tasks[column]]
+        for task_id in stale:
+            report.add(
+                "error", task_id,
+                f"{column} is {tasks.at[task_id, column]!r} but the data give {fresh.at[task_id, column]!r}; "
+                "rebuild with tools/build_register.py",
+            )  # fmt: skip
+    return report
