@@ -109,9 +109,7 @@ class AgencyIndex:
         frontier = {agency_id}
         while frontier:
             step = {
-                other
-                for other in self.table.index
-                if other not in found and set(self.successors(other)) & frontier
+                other for other in self.table.index if other not in found and set(self.successors(other)) & frontier
             }
             found |= step
             frontier = step

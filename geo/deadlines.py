@@ -20,7 +20,13 @@ _RE_YEAR = r"(?P<year>(?:19|20)\d\d)"
 _RE_QUARTER = r"(?P<q>iv|iii|ii|i|[1-4])"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("done", re.compile(r"^da ban hanh(?: ke hoach)?\.?$")),
-    ("recurring", re.compile(r"^(?:thuong xuyen|hang nam|hang thang|hang quy|dinh ky)(?:[ ,;]+(?:hang nam|hang thang|hang quy|thang|quy|nam|thuong xuyen))*\.?$")),
+    (
+        "recurring",
+        re.compile(
+            r"^(?:thuong xuyen|hang nam|hang thang|hang quy|dinh ky)"
+            r"(?:[ ,;]+(?:hang nam|hang thang|hang quy|thang|quy|nam|thuong xuyen))*\.?$"
+        ),
+    ),
     ("period", re.compile(r"^(?:giai doan |nam )?(?P<y1>(?:19|20)\d\d) ?[-–—] ?(?P<y2>(?:19|20)\d\d)\.?$")),
     ("before_quarter", re.compile(r"^truoc (?:quy )?" + _RE_QUARTER + r" ?[/.-] ?(?:nam )?" + _RE_YEAR + r"\.?$")),
     ("before_date", re.compile(r"^truoc (?:ngay )?(?P<d>\d{1,2})/(?P<m>\d{1,2})/" + _RE_YEAR + r"\.?$")),

@@ -16,7 +16,7 @@ from geo import settings
 from geo.agencies import AgencyIndex
 from geo.deadlines import parse_deadline
 from geo.errors import DataFileError, InvalidArgumentError, UnknownValueError
-from geo.text import fold
+from geo.text import matches_query
 
 RAW_COLUMNS = (
     "id", "doc_id", "appendix", "section", "section_title", "tt", "task",
@@ -244,11 +244,19 @@ def filter_tasks(
         keep &= tasks["due_end"].map(lambda end: end is not None and end < past_due_as_of)
     if query and query.strip():
         haystack = (
-            tasks["task"] + " " + tasks["product"] + " " + tasks["lead_agency_raw"] + " "
-            + tasks["coordinating_raw"] + " " + tasks["note"] + " " + tasks["tt"]
-        ).map(fold)
-        words = fold(query).split()
-        keep &= haystack.map(lambda text: all(word in text for word in words))
+            tasks["task"]
+            + " "
+            + tasks["product"]
+            + " "
+            + tasks["lead_agency_raw"]
+            + " "
+            + tasks["coordinating_raw"]
+            + " "
+            + tasks["note"]
+            + " "
+            + tasks["tt"]
+        )
+        keep &= haystack.map(lambda text: matches_query(text, query))
     return tasks.loc[keep]
 
 

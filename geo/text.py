@@ -46,20 +46,32 @@ def fold(text: str | None) -> str:
     return stripped.casefold()
 
 
+def query_pattern(query: str | None) -> re.Pattern[str] | None:
+    """Return a regex that finds `query` as a phrase starting at a word, in folded text.
+
+    Returns ``None`` for an empty query (which matches everything).
+    """
+    words = fold(query).split()
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words))
+
+
 def matches_query(text: str | None, query: str | None) -> bool:
-    """Return True when every word of `query` occurs in `text`, ignoring accents and case.
+    """Return True when `query` occurs in `text` as a phrase, ignoring accents and case.
+
+    "cau tu lien" finds "Cầu Tứ Liên" but not "đầu tư ... liên kết".
 
     Parameters
     ----------
     text : str or None
         Text searched.
     query : str or None
-        Words to find; an empty query matches everything.
+        Phrase to find; an empty query matches everything.
 
     Returns
     -------
     bool
     """
-    words = fold(query).split()
-    haystack = fold(text)
-    return all(word in haystack for word in words)
+    pattern = query_pattern(query)
+    return pattern is None or pattern.search(fold(text)) is not None

@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import settings  # noqa: E402
-from geo.agencies import load_agencies  # noqa: E402
-from geo.register import RAW_COLUMNS, derive_register, write_register  # noqa: E402
-from geo.text import nfc  # noqa: E402
+from geo import settings
+from geo.agencies import load_agencies
+from geo.register import RAW_COLUMNS, derive_register, write_register
+from geo.text import nfc
 
 SEEDS = Path(sys.argv[1]) if len(sys.argv) > 1 else settings.ROOT.parent / "shared" / "seeds"
 FILES = {
@@ -62,23 +62,25 @@ def kh_183_2021(lines: list[str]) -> list[dict[str, str]]:
         if not cells[0].isdigit():
             continue
         cells += [""] * (7 - len(cells))
-        out.append({
-            "id": f"KH-183-2021.{len(out) + 1:03d}",
-            "doc_id": "KH-183-2021",
-            "appendix": "Phụ lục 2",
-            "section": section,
-            "section_title": title,
-            "tt": cells[0],
-            "task": nfc(cells[1]),
-            "due_raw": nfc(cells[2]),
-            "vice_chair": nfc(cells[3]),
-            "lead_agency_raw": nfc(cells[4]),
-            "coordinating_raw": nfc(cells[5]),
-            "note": nfc(cells[6]),
-            "product": "",
-            "due_scope": "framework_plan",
-            "source_line": str(number),
-        })
+        out.append(
+            {
+                "id": f"KH-183-2021.{len(out) + 1:03d}",
+                "doc_id": "KH-183-2021",
+                "appendix": "Phụ lục 2",
+                "section": section,
+                "section_title": title,
+                "tt": cells[0],
+                "task": nfc(cells[1]),
+                "due_raw": nfc(cells[2]),
+                "vice_chair": nfc(cells[3]),
+                "lead_agency_raw": nfc(cells[4]),
+                "coordinating_raw": nfc(cells[5]),
+                "note": nfc(cells[6]),
+                "product": "",
+                "due_scope": "framework_plan",
+                "source_line": str(number),
+            }
+        )
     return out
 
 
@@ -96,23 +98,25 @@ def ctr_nq02_2026(lines: list[str]) -> list[dict[str, str]]:
             continue
         if not line.startswith("-"):
             continue
-        out.append({
-            "id": f"CTr-NQ02-2026.{len(out) + 1:03d}",
-            "doc_id": "CTr-NQ02-2026",
-            "appendix": "Mục II",
-            "section": group,
-            "section_title": title,
-            "tt": "",
-            "task": nfc(line.lstrip("- ")),
-            "lead_agency_raw": "",
-            "coordinating_raw": "",
-            "product": "",
-            "due_raw": "",
-            "due_scope": "not_in_document",
-            "note": "Văn bản không giao cơ quan chủ trì, phối hợp và thời hạn cho nhiệm vụ này "
-            "(the document assigns no agency and no deadline to this task; see its section III).",
-            "source_line": str(number + 1),
-        })
+        out.append(
+            {
+                "id": f"CTr-NQ02-2026.{len(out) + 1:03d}",
+                "doc_id": "CTr-NQ02-2026",
+                "appendix": "Mục II",
+                "section": group,
+                "section_title": title,
+                "tt": "",
+                "task": nfc(line.lstrip("- ")),
+                "lead_agency_raw": "",
+                "coordinating_raw": "",
+                "product": "",
+                "due_raw": "",
+                "due_scope": "not_in_document",
+                "note": "Văn bản không giao cơ quan chủ trì, phối hợp và thời hạn cho nhiệm vụ này "
+                "(the document assigns no agency and no deadline to this task; see its section III).",
+                "source_line": str(number + 1),
+            }
+        )
     return out
 
 
@@ -167,6 +171,7 @@ def _kh57_record(out: list, label: str, body: str, text: str, intro: str, line: 
 
 def main() -> None:
     """Rebuild data/tasks.csv and print the counts per document."""
+
     def read(doc_id: str) -> list[str]:
         return (SEEDS / FILES[doc_id]).read_text(encoding="utf-8").splitlines()
 

@@ -1,0 +1,61 @@
+import pandas as pd
+import pytest
+
+from geo.errors import ImportFileError
+from geo.importer import import_tasks
+
+ROWS = [
+    {"tt": "1", "task": "Xây dựng cầu Tứ Liên", "lead_agency_raw": "Sở Xây dựng", "coordinating_raw": "UBND xã, phường", "due_raw": "Quý IV/2027"},
+    {"tt": "2", "task": "Đề án <b>mới</b>", "lead_agency_raw": "Sở Vũ trụ", "coordinating_raw": "", "due_raw": "2027"},
+    {"tt": "3", "task": "Nhiệm vụ ba", "lead_agency_raw": "Sở Tài chính", "coordinating_raw": "", "due_raw": "sớm nhất có thể"},
+    {"tt": "4", "task": "", "lead_agency_raw": "", "coordinating_raw": "", "due_raw": ""},
+]  # fmt: skip
+
+
+@pytest.fixture(params=["csv", "xlsx"])
+def table_path(request, tmp_path):
+    frame = pd.DataFrame(ROWS)
+    path = tmp_path / f"plan.{request.param}"
+    if request.param == "csv":
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    else:
+        frame.to_excel(path, index=False)
+    return path
+
+
+def test_import_keeps_every_row_and_reports_problems_by_row(table_path, agencies):
+    result = import_tasks(table_path, agencies, doc_id="KH-NEW-2027")
+    assert list(result.tasks["id"]) == [f"KH-NEW-2027.{i:03d}" for i in range(1, 5)]
+    assert result.tasks.loc[0, "lead_agency"] == "so-xay-dung"
+    assert result.tasks.loc[0, "due_end"] == "2027-12-31"
+    reasons = {(p.row, p.reason.split(":")[0]) for p in result.problems}
+    assert reasons == {
+        (3, "unknown_lead_agency"),
+        (4, "unparsed_deadline"),
+        (5, "empty_task"),
+        (5, "missing_lead_agency"),
+    }
+    assert result.tasks.loc[1, "task"] == "Đề án <b>mới</b>"  # kept as written; escaped where shown
+    assert result.tasks.loc[2, "due_raw"] == "sớm nhất có thể"
+    assert result.tasks.loc[2, "due_kind"] == "unparsed"
+    assert result.tasks.loc[3, "flags"].startswith("empty_task")
+
+
+def test_missing_column_is_a_clear_error(tmp_path, agencies):
+    path = tmp_path / "plan.csv"
+    pd.DataFrame([{"task": "x", "deadline": "2026"}]).to_csv(path, index=False)
+    with pytest.raises(ImportFileError, match=r"missing column\(s\) \['lead_agency_raw', 'due_raw'\]"):
+        import_tasks(path, agencies, doc_id="X")
+
+
+def test_wrong_type_and_broken_files(tmp_path, agencies):
+    with pytest.raises(ImportFileError, match="expected a .csv or .xlsx"):
+        import_tasks(tmp_path / "plan.pdf", agencies, doc_id="X")
+    broken = tmp_path / "plan.xlsx"
+    broken.write_bytes(b"this is not a zip")
+    with pytest.raises(ImportFileError, match="cannot be read as a table"):
+        import_tasks(broken, agencies, doc_id="X")
+    latin = tmp_path / "plan.csv"
+    latin.write_bytes("task,lead_agency_raw,due_raw\nC\xe1u,S\xe1,2026\n".encode("latin-1"))
+    with pytest.raises(ImportFileError, match="not UTF-8"):
+        import_tasks(latin, agencies, doc_id="X")
