@@ -1,0 +1,157 @@
+"""The planner's filter choices as one value, with its URL (query-parameter) form.
+
+The same :class:`TaskFilter` drives the app's sidebar, the shared URL and the
+command line, so a link or a script reproduces what a planner saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date
+
+import pandas as pd
+
+from geo import settings
+from geo.agencies import AgencyIndex
+from geo.errors import InvalidArgumentError
+from geo.register import filter_tasks, past_due
+
+ROLES = ("any", "lead", "coordinating")
+UNDATED_KINDS = ("recurring", "none", "done", "unparsed")
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """What the planner chose; empty values mean "no filter".
+
+    Attributes
+    ----------
+    agencies : tuple of str
+        Agency ids.
+    role : str
+        "any", "lead" or "coordinating".
+    include_predecessors : bool
+        Include agencies merged into the chosen ones in 2025.
+    docs : tuple of str
+        Document ids.
+    due_from, due_to : datetime.date or None
+        Deadline window on ``due_end``.
+    as_of : datetime.date or None
+        Day against which "deadline passed" is judged (default: today).
+    only_past_due : bool
+        Keep only tasks whose deadline passed before `as_of`.
+    undated : tuple of str
+        Undated kinds (recurring, none, done, unparsed) kept beside dated tasks.
+    query : str
+        Accent-insensitive phrase.
+    layers, statuses : tuple of str
+        Map layers and feature statuses shown (empty: all).
+    """
+
+    agencies: tuple[str, ...] = ()
+    role: str = "any"
+    include_predecessors: bool = True
+    docs: tuple[str, ...] = ()
+    due_from: date | None = None
+    due_to: date | None = None
+    as_of: date | None = None
+    only_past_due: bool = False
+    undated: tuple[str, ...] = UNDATED_KINDS
+    query: str = ""
+    layers: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+
+    def as_of_or_today(self) -> date:
+        """Return `as_of`, or today's date when it is not set."""
+        return self.as_of or date.today()
+
+    def to_query_params(self) -> dict[str, str]:
+        """Return the non-default choices as URL query parameters (strings only)."""
+        default = TaskFilter()
+        params: dict[str, str] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value == getattr(default, item.name):
+                continue
+            if isinstance(value, tuple):
+                params[item.name] = ",".join(value)
+            elif isinstance(value, bool):
+                params[item.name] = "1" if value else "0"
+            elif isinstance(value, date):
+                params[item.name] = value.isoformat()
+            else:
+                params[item.name] = str(value)
+        return params
+
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, str]) -> TaskFilter:
+        """Build a filter from URL query parameters, ignoring what it cannot read.
+
+        Unknown keys and malformed values fall back to the defaults, so a
+        damaged link still opens the app.
+        """
+        values: dict[str, object] = {}
+        for item in fields(cls):
+            if item.name not in params:
+                continue
+            raw = str(params[item.name])
+            default = getattr(cls(), item.name)
+            try:
+                if isinstance(default, tuple):
+                    values[item.name] = tuple(part for part in raw.split(",") if part)
+                elif isinstance(default, bool):
+                    values[item.name] = raw in ("1", "true", "True")
+                elif item.name in ("due_from", "due_to", "as_of"):
+                    values[item.name] = date.fromisoformat(raw)
+                else:
+                    values[item.name] = raw
+            except ValueError:
+                continue
+        if values.get("role") not in (None, *ROLES):
+            values.pop("role")
+        return replace(cls(), **values)
+
+
+def apply_filter(tasks: pd.DataFrame, choice: TaskFilter, agencies: AgencyIndex) -> pd.DataFrame:
+    """Return the tasks matching `choice`, with a ``past_due`` column as of its date.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The register.
+    choice : TaskFilter
+        The planner's choices.
+    agencies : AgencyIndex
+        The agency table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Matching rows (input index kept) plus a boolean ``past_due`` column.
+
+    Raises
+    ------
+    InvalidArgumentError, UnknownValueError
+        As :func:`geo.register.filter_tasks`.
+    """
+    unknown = sorted(set(choice.undated) - set(UNDATED_KINDS))
+    if unknown:
+        msg = f"Unknown undated kind(s) {unknown}; expected some of {UNDATED_KINDS}."
+        raise InvalidArgumentError(msg)
+    kinds = ("by_date", "period", *choice.undated)
+    as_of = choice.as_of_or_today()
+    selected = filter_tasks(
+        tasks,
+        agencies=choice.agencies,
+        role=choice.role,
+        include_predecessors=choice.include_predecessors,
+        agency_index=agencies,
+        docs=choice.docs,
+        due_from=choice.due_from,
+        due_to=choice.due_to,
+        past_due_as_of=as_of if choice.only_past_due else None,
+        kinds=[kind for kind in kinds if kind in settings.DUE_KINDS],
+        query=choice.query,
+    )
+    return selected.assign(past_due=past_due(selected, as_of))

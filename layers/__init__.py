@@ -1,0 +1,1 @@
+"""Map-layer specs (data) and their rendering to folium; never imports streamlit."""

@@ -1,0 +1,39 @@
+"""Cached wrappers around the pure core, keyed on simple values (paths, strings, dates)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo import settings
+from geo.agencies import AgencyIndex, load_agencies
+from geo.filters import TaskFilter, apply_filter
+from geo.register import load_documents, load_register
+
+
+@st.cache_resource
+def agency_index(path: str = str(settings.AGENCIES_CSV)) -> AgencyIndex:
+    return load_agencies(path)
+
+
+@st.cache_data
+def register(path: str = str(settings.TASKS_CSV)) -> pd.DataFrame:
+    return load_register(path)
+
+
+@st.cache_data
+def documents(path: str = str(settings.DOCUMENTS_CSV)) -> pd.DataFrame:
+    return load_documents(path)
+
+
+@st.cache_data(max_entries=64)
+def filtered_tasks(params: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """Filter the register by the choices encoded as sorted query-parameter pairs."""
+    return apply_filter(register(), TaskFilter.from_query_params(dict(params)), agency_index())
+
+
+def filter_key(choice: TaskFilter) -> tuple[tuple[str, str], ...]:
+    """Return the simple cache key of a filter (as_of always included)."""
+    params = choice.to_query_params()
+    params["as_of"] = choice.as_of_or_today().isoformat()
+    return tuple(sorted(params.items()))

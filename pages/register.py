@@ -1,0 +1,82 @@
+"""Task register page: the filtered tasks as a table, and the import of a new plan."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from geo.errors import PlanningMapError
+from geo.i18n import t
+from geo.importer import import_tasks
+from pages import _cache
+
+lang = st.session_state.get("lang", "vi")
+choice = st.session_state["task_filter"]
+st.title(t("register.title", lang))
+st.caption(t("register.intro", lang))
+
+try:
+    tasks = _cache.filtered_tasks(_cache.filter_key(choice))
+except PlanningMapError as error:
+    st.error(f"{t('error.prefix', lang)}: {error}")
+    st.stop()
+agencies = _cache.agency_index()
+total = len(_cache.register())
+st.markdown(f"**{t('count.tasks', lang, n=len(tasks), total=total)}**", help=t("past_due.help", lang))
+
+
+def names(ids: str) -> str:
+    return "; ".join(agencies.label(agency, lang=lang) for agency in ids.split(";") if agency)
+
+
+view = tasks.assign(
+    lead=tasks["lead_agency"].map(names),
+    coord=tasks["coordinating"].map(names),
+    kind=tasks["due_kind"].map(lambda kind: t(f"kind.{kind}", lang)),
+    scope=tasks["due_scope"].map(lambda scope: t(f"scope.{scope}", lang)),
+)
+columns = {
+    "doc_id": "col.doc", "tt": "col.tt", "task": "col.task", "lead": "col.lead", "coord": "col.coordinating",
+    "product": "col.product", "due_raw": "col.due_raw", "due_end": "col.due_end", "kind": "col.due_kind",
+    "scope": "col.due_scope", "past_due": "col.past_due", "note": "col.note", "id": "col.id",
+}  # fmt: skip
+st.dataframe(
+    view[list(columns)],
+    hide_index=True,
+    width="stretch",
+    key="register_table",
+    column_config={
+        **{name: st.column_config.TextColumn(t(key, lang)) for name, key in columns.items()},
+        "task": st.column_config.TextColumn(t("col.task", lang), width="large"),
+        "due_end": st.column_config.DateColumn(t("col.due_end", lang), format="DD/MM/YYYY"),
+        "past_due": st.column_config.CheckboxColumn(t("col.past_due", lang), help=t("past_due.help", lang)),
+    },
+)
+
+with st.expander(t("import.title", lang)):
+    st.caption(t("import.help", lang))
+    doc_id = st.text_input(t("import.doc_id", lang), value="KH-MOI", key="import_doc_id")
+    upload = st.file_uploader(t("import.file", lang), type=["csv", "xlsx"], key="import_file")
+    if upload is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            try:
+                result = import_tasks(path, agencies, doc_id=doc_id)
+            except PlanningMapError as error:
+                st.error(f"{t('error.prefix', lang)}: {error}")
+                st.stop()
+        bad = len({problem.row for problem in result.problems})
+        st.info(t("import.result", lang, n=len(result.tasks), bad=bad))
+        if result.problems:
+            st.markdown(f"**{t('import.problems', lang)}**")
+            st.dataframe([vars(problem) for problem in result.problems], hide_index=True, key="import_problems")
+        st.download_button(
+            t("import.download", lang),
+            result.tasks.to_csv(index=False).encode("utf-8-sig"),
+            file_name=f"{doc_id}-tasks.csv",
+            mime="text/csv",
+            key="import_download",
+        )
