@@ -9,11 +9,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+import geopandas as gpd
+
+from geo import settings
 from geo.agencies import load_agencies
 from geo.errors import PlanningMapError
+from geo.features import load_features
 from geo.importer import import_tasks
+from geo.layer_specs import load_registry
 from geo.register import load_documents, load_register, write_register
-from geo.validate import Report, validate_register
+from geo.validate import Report, load_place_terms, validate_features, validate_register
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,6 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Hà Nội planning map tools.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("validate", help="check the data of record; exit 1 when a reference is broken")
+    refresh = commands.add_parser("refresh-osm", help="rebuild the osm layers from OpenStreetMap (needs internet)")
+    refresh.add_argument("--from-xml", help="read this OSM XML file instead of querying Overpass (offline)")
+    refresh.add_argument("-o", "--output", default="data/osm_refresh", help="folder for one GeoJSON per layer")
     importer = commands.add_parser("import", help="import a task table (CSV or XLSX) and report bad rows")
     importer.add_argument("path", help="a .csv or .xlsx file with the register's raw columns")
     importer.add_argument("--doc-id", required=True, help="id of the new document, e.g. KH-12-2027")
@@ -29,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate()
+        if args.command == "refresh-osm":
+            return _refresh(args.from_xml, args.output)
         return _import(args.path, args.doc_id, args.output)
     except PlanningMapError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -40,8 +50,28 @@ def _validate() -> int:
     tasks = load_register()
     documents = load_documents()
     report = validate_register(tasks, agencies, documents, Report())
+    features = load_features()
+    boundary = gpd.read_file(settings.BOUNDARY_GEOJSON).to_crs(settings.CRS_STORE).geometry.union_all()
+    validate_features(
+        features,
+        tasks,
+        layer_ids=load_registry().ids(),
+        boundary_4326=boundary,
+        place_terms=load_place_terms(),
+        report=report,
+    )
     print(report.to_text())
     return 1 if report.errors else 0
+
+
+def _refresh(from_xml: str | None, output: str) -> int:
+    from geo.osm_refresh import fetch_layers, layers_from_xml, write_layers
+
+    layers = layers_from_xml(from_xml) if from_xml else fetch_layers()
+    for path in write_layers(layers, output):
+        print(f"written: {path}")
+    print(f"Attribution: {settings.OSM_ATTRIBUTION}, {settings.OSM_LICENCE}")
+    return 0
 
 
 def _import(path: str, doc_id: str, output: str | None) -> int:

@@ -108,9 +108,7 @@ class AgencyIndex:
         found: set[str] = set()
         frontier = {agency_id}
         while frontier:
-            step = {
-                other for other in self.table.index if other not in found and set(self.successors(other)) & frontier
-            }
+            step = {other for other in self.table.index if other not in found and set(self.successors(other)) & frontier}
             found |= step
             frontier = step
         found.discard(agency_id)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import geopandas as gpd
 import pandas as pd
+import shapely
 
+from geo import settings
 from geo.agencies import AgencyIndex
+from geo.features import feature_problems, tasks_naming_places_without_feature
 from geo.register import COLUMNS, derive_register, split_ids
 
 
@@ -105,3 +109,36 @@ def validate_register(tasks: pd.DataFrame, agencies: AgencyIndex, documents: pd.
                 "rebuild with tools/build_register.py",
             )  # fmt: skip
     return report
+
+
+def validate_features(
+    features: gpd.GeoDataFrame,
+    tasks: pd.DataFrame,
+    *,
+    layer_ids: tuple[str, ...],
+    boundary_4326: shapely.Geometry,
+    place_terms: tuple[str, ...],
+    report: Report,
+) -> Report:
+    """Check the project features against the register and the layer registry; add counts.
+
+    Adds counts per layer and per geometry quality, every feature problem, and
+    (as warnings) the register tasks that name a place but link to no feature.
+    """
+    report.counts["features per layer"] = features.groupby("layer").size()
+    report.counts["features per geometry_quality"] = features.groupby("geometry_quality").size()
+    for severity, record, message in feature_problems(
+        features, task_ids=tasks.index, layer_ids=layer_ids, boundary_4326=boundary_4326
+    ):
+        report.add(severity, record, message)
+    missing = tasks_naming_places_without_feature(tasks, features, place_terms)
+    report.counts["tasks naming a place with no feature"] = missing.groupby("doc_id").size()
+    for task_id, row in missing.iterrows():
+        report.add("warning", task_id, f"names a place ({row['term']!r}) but no feature links it: {row['task'][:90]}")
+    return report
+
+
+def load_place_terms(path=settings.DATA_DIR / "place_terms.txt") -> tuple[str, ...]:
+    """Return the folded place words of ``data/place_terms.txt`` (comments skipped)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))

@@ -69,9 +69,7 @@ def test_specific_records(tasks, task_id, tt, lead, kind, end):
 
 
 def test_text_is_joined_and_clean(tasks):
-    assert (
-        tasks.loc["KH-DU-2026.054", "task"] == "Hoàn thành, khai thác đoạn ngầm tuyến đường sắt đô thị Nhổn - Ga Hà Nội"
-    )
+    assert tasks.loc["KH-DU-2026.054", "task"] == "Hoàn thành, khai thác đoạn ngầm tuyến đường sắt đô thị Nhổn - Ga Hà Nội"
     assert tasks.loc["KH-DU-2026.013", "coordinating_raw"] == "Các sở, ban, ngành, UBND các xã, phường"
     joined = " ".join(tasks["task"])
     assert "CƠ QUAN CHỦ TRÌ" not in joined and "<b>" not in joined and "bookmark" not in joined

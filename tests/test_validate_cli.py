@@ -11,9 +11,7 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 
 def test_validate_prints_counts_and_exits_zero():
-    result = subprocess.run(
-        [sys.executable, "-m", "geo", "validate"], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, "-m", "geo", "validate"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "== tasks per document (268)" in result.stdout
     assert "  KH-DU-2026: 118" in result.stdout
