@@ -14,6 +14,7 @@ DOCUMENTS_CSV: Final[Path] = DATA_DIR / "documents.csv"
 PROJECTS_GEOJSON: Final[Path] = DATA_DIR / "projects.geojson"
 BOUNDARY_GEOJSON: Final[Path] = DATA_DIR / "context" / "hanoi_boundary_osm.geojson"
 WARDS_GEOJSON: Final[Path] = DATA_DIR / "context" / "hanoi_wards_2025_osm.geojson"
+RED_RIVER_GEOJSON: Final[Path] = DATA_DIR / "context" / "red_river_schematic.geojson"
 STREETS_OSM: Final[Path] = DATA_DIR / "context" / "hanoi_central_streets_osm_2023-12.osm.bz2"
 
 CRS_STORE: Final[str] = "EPSG:4326"

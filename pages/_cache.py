@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from geo import settings
 from geo.agencies import AgencyIndex, load_agencies
+from geo.context import load_context
+from geo.features import load_features
 from geo.filters import TaskFilter, apply_filter
+from geo.layer_specs import Registry, load_registry
+from geo.mapdata import task_table, visible_features
 from geo.register import load_documents, load_register
 
 
 @st.cache_resource
 def agency_index(path: str = str(settings.AGENCIES_CSV)) -> AgencyIndex:
     return load_agencies(path)
+
+
+@st.cache_resource
+def registry() -> Registry:
+    return load_registry()
 
 
 @st.cache_data
@@ -26,10 +36,32 @@ def documents(path: str = str(settings.DOCUMENTS_CSV)) -> pd.DataFrame:
     return load_documents(path)
 
 
+@st.cache_resource
+def features(path: str = str(settings.PROJECTS_GEOJSON)) -> gpd.GeoDataFrame:
+    return load_features(path)
+
+
+@st.cache_resource
+def context() -> dict[str, gpd.GeoDataFrame]:
+    return load_context(light=True)
+
+
 @st.cache_data(max_entries=64)
 def filtered_tasks(params: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     """Filter the register by the choices encoded as sorted query-parameter pairs."""
     return apply_filter(register(), TaskFilter.from_query_params(dict(params)), agency_index())
+
+
+@st.cache_resource(max_entries=64)
+def visible(params: tuple[tuple[str, str], ...]) -> gpd.GeoDataFrame:
+    """Return the features shown for a filter key (frames are not mutated by callers)."""
+    choice = TaskFilter.from_query_params(dict(params))
+    return visible_features(features(), filtered_tasks(params).index, choice)
+
+
+@st.cache_data(max_entries=64)
+def tasks_with_links(params: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    return task_table(filtered_tasks(params), features())
 
 
 def filter_key(choice: TaskFilter) -> tuple[tuple[str, str], ...]:

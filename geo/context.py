@@ -1,0 +1,53 @@
+"""Context layers: city boundary, the 126 wards/communes with population, and the Red River."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+
+from geo import settings
+from geo.errors import DataFileError
+from geo.mapdata import light_geometry
+
+
+def load_wards(path=settings.WARDS_GEOJSON) -> gpd.GeoDataFrame:
+    """Load the 2025 wards/communes (EPSG:4326), indexed by name, with ``population`` (NaN where unknown).
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing or unreadable.
+    """
+    frame = _read(path)
+    frame["label"] = [
+        f"{name} — {int(pop):,} người (2025-07-01)".replace(",", ".")
+        if pop == pop and pop is not None
+        else f"{name} — dân số: chưa có"
+        for name, pop in zip(frame["name"], frame["population"], strict=True)
+    ]
+    return frame.set_index("name", drop=False)
+
+
+def load_context(*, light: bool = False) -> dict[str, gpd.GeoDataFrame]:
+    """Return the context frames by layer id: ``boundary``, ``wards``, ``red_river``.
+
+    Parameters
+    ----------
+    light : bool
+        Simplify (15 m) and round (1e-5 degrees) for the map payload.
+    """
+    frames = {
+        "boundary": _read(settings.BOUNDARY_GEOJSON),
+        "wards": load_wards(),
+        "red_river": _read(settings.RED_RIVER_GEOJSON),
+    }
+    if light:
+        frames = {key: light_geometry(frame) for key, frame in frames.items()}
+    return frames
+
+
+def _read(path) -> gpd.GeoDataFrame:
+    try:
+        return gpd.read_file(path).to_crs(settings.CRS_STORE)
+    except Exception as error:  # pyogrio raises several types for a missing or broken file
+        msg = f"{path}: cannot read the context layer ({type(error).__name__}: {error})."
+        raise DataFileError(msg) from error

@@ -1,0 +1,230 @@
+"""Turn layer specs and feature frames into folium layers (no streamlit here).
+
+Text from data is HTML-escaped before it reaches a tooltip or the legend.
+Schematic geometry is dashed; the OSM attribution is always on the map.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement, Template
+
+from geo import settings
+from geo.i18n import t
+from geo.layer_specs import LayerSpec, Registry
+
+HANOI_CENTER = (21.028, 105.834)
+BASEMAPS = {
+    "none": None,
+    "osm": ("OpenStreetMap", "© OpenStreetMap contributors"),
+    "light": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        "© OpenStreetMap contributors © CARTO",
+    ),
+    "satellite": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Imagery © Esri, Maxar, Earthstar Geographics",
+    ),
+}
+
+
+def base_map(*, basemap: str = "none", center: tuple[float, float] = HANOI_CENTER, zoom: int = 10) -> folium.Map:
+    """Return an empty map with the chosen basemap and the OSM attribution always shown.
+
+    ``basemap="none"`` draws no tiles (offline); the context layers then give the picture.
+    """
+    if basemap not in BASEMAPS:
+        msg = f"unknown basemap {basemap!r}; expected one of {list(BASEMAPS)}"
+        raise ValueError(msg)
+    fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=True)
+    if BASEMAPS[basemap]:
+        tiles, attribution = BASEMAPS[basemap]
+        folium.TileLayer(tiles=tiles, attr=attribution, name=basemap, control=False).add_to(fmap)
+    _Attribution(settings.OSM_ATTRIBUTION).add_to(fmap)
+    return fmap
+
+
+def feature_group(
+    spec: LayerSpec, frame: gpd.GeoDataFrame, registry: Registry, *, lang: str = "vi", highlight: frozenset[str] = frozenset()
+) -> folium.FeatureGroup:
+    """Return one FeatureGroup drawing `frame` with the style of `spec`.
+
+    Each feature's tooltip shows its escaped name, status and geometry quality;
+    schematic features are dashed; highlighted ids are drawn thicker in yellow.
+    """
+    group = folium.FeatureGroup(name=html.escape(spec.label(lang)), show=spec.default_visible)
+    if frame.empty:
+        return group
+    data = frame.assign(
+        tip=[_tooltip(row, registry, lang) for _, row in frame.iterrows()],
+        fid=frame["id"].astype(str) if "id" in frame.columns else frame.index.astype(str),
+    )
+    keep = [c for c in ("fid", "tip", "status", "geometry_quality") if c in data.columns]
+    collection = json.loads(data[[*keep, "geometry"]].to_json(drop_id=True))
+    quality_styles = registry.quality_styles
+    status_styles = registry.status_styles
+
+    def style(feature: dict) -> dict:
+        props = feature["properties"]
+        dash = quality_styles.get(props.get("geometry_quality"), {}).get("dash", "")
+        opacity = float(status_styles.get(props.get("status"), {}).get("opacity", 1.0))
+        hot = props.get("fid") in highlight
+        return {
+            "color": "#ffd600" if hot else spec.color,
+            "weight": spec.weight + (4 if hot else 0),
+            "opacity": opacity,
+            "dashArray": dash or None,
+            "fillColor": spec.color,
+            "fillOpacity": 0.25 * opacity if spec.geometry == "polygon" else 0.9,
+        }
+
+    folium.GeoJson(
+        collection,
+        name=spec.id,
+        style_function=style,
+        highlight_function=lambda _: {"weight": spec.weight + 3},
+        marker=folium.CircleMarker(radius=5, fill=True) if spec.geometry == "point" else None,
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        smooth_factor=1.5,
+    ).add_to(group)
+    return group
+
+
+def legend(registry: Registry, layer_ids: list[str], *, lang: str = "vi") -> MacroElement:
+    """Return a legend control: colour per layer, status opacities, and the schematic dash named as such."""
+    rows = []
+    for layer_id in layer_ids:
+        spec = registry.get(layer_id)
+        rows.append(f'<div><span style="background:{spec.color}" class="sw"></span>{html.escape(spec.label(lang))}</div>')
+    for status, style in registry.status_styles.items():
+        label = style["label_en" if lang == "en" else "label_vi"]
+        rows.append(
+            f'<div><span class="sw" style="background:#555;opacity:{style["opacity"]}"></span>{html.escape(str(label))}</div>'
+        )
+        del status
+    schematic = registry.quality_styles.get("schematic", {})
+    rows.append(
+        '<div><span class="dash"></span>'
+        + html.escape(str(schematic.get("label_en" if lang == "en" else "label_vi", "schematic")))
+        + "</div>"
+    )
+    return _Legend(t("legend.title", lang), "".join(rows))
+
+
+def context_group(frame: gpd.GeoDataFrame, *, name: str, color: str, weight: int, tip_field: str | None) -> folium.FeatureGroup:
+    """Return a light, non-interactive context layer (boundary, wards, river)."""
+    group = folium.FeatureGroup(name=html.escape(name), show=True, control=True)
+    columns = [tip_field] if tip_field and tip_field in frame.columns else []
+    data = frame[[*columns, "geometry"]].copy()
+    if columns:
+        data[tip_field] = data[tip_field].map(lambda v: html.escape("" if v is None else str(v)))
+    folium.GeoJson(
+        json.loads(data.to_json(drop_id=True)),
+        style_function=lambda _: {"color": color, "weight": weight, "fillOpacity": 0.03, "fillColor": color},
+        tooltip=folium.GeoJsonTooltip(fields=columns, labels=False) if columns else None,
+        interactive=bool(columns),
+    ).add_to(group)
+    return group
+
+
+def _tooltip(row, registry: Registry, lang: str) -> str:
+    name = row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name")
+    status = registry.status_styles.get(row.get("status"), {}).get("label_en" if lang == "en" else "label_vi", row.get("status"))
+    quality = registry.quality_styles.get(row.get("geometry_quality"), {}).get(
+        "label_en" if lang == "en" else "label_vi", row.get("geometry_quality")
+    )
+    return "<br>".join(html.escape(str(part)) for part in (name, status, quality) if part)
+
+
+class _Attribution(MacroElement):
+    """Adds a fixed attribution to the map's attribution control (shown with or without tiles)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text = text
+
+
+class _Legend(MacroElement):
+    _template = Template(
+        """{% macro header(this, kwargs) %}
+        <style>.hn-legend{background:#fff;padding:6px 8px;font:12px/1.4 sans-serif;border-radius:4px;
+        box-shadow:0 0 4px rgba(0,0,0,.3)} .hn-legend .sw{display:inline-block;width:14px;height:10px;margin-right:6px}
+        .hn-legend .dash{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed #555;vertical-align:middle}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var legend = L.control({position: 'bottomright'});
+        legend.onAdd = function () {
+            var div = L.DomUtil.create('div', 'hn-legend');
+            div.innerHTML = {{ this.body|tojson }};
+            return div;
+        };
+        legend.addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, title: str, rows: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.body = f"<b>{html.escape(title)}</b>{rows}"
+
+
+def project_map(
+    visible: gpd.GeoDataFrame,
+    registry: Registry,
+    context: dict[str, gpd.GeoDataFrame],
+    *,
+    lang: str = "vi",
+    basemap: str = "none",
+    highlight: frozenset[str] = frozenset(),
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+) -> folium.Map:
+    """Return the explorer map: context layers, one group per project layer, legend, layer control.
+
+    Parameters
+    ----------
+    visible : geopandas.GeoDataFrame
+        Project features to draw (EPSG:4326), already filtered.
+    registry : Registry
+        Layer specs and styles.
+    context : dict of str to geopandas.GeoDataFrame
+        Context frames by layer id (``boundary``, ``wards``, ``red_river``), already light.
+    lang : str
+        "vi" or "en".
+    basemap : str
+        One of ``BASEMAPS``.
+    highlight : frozenset of str
+        Feature ids drawn highlighted.
+    bounds : ((south, west), (north, east)) or None
+        Fit the view to these bounds.
+    """
+    fmap = base_map(basemap=basemap)
+    for layer_id in registry.ids("context"):
+        if layer_id in context:
+            spec = registry.get(layer_id)
+            tip = {"wards": "label", "boundary": None, "red_river": "name"}.get(layer_id)
+            context_group(context[layer_id], name=spec.label(lang), color=spec.color, weight=spec.weight, tip_field=tip).add_to(
+                fmap
+            )
+    shown = []
+    for layer_id in registry.ids("project"):
+        frame = visible[visible["layer"] == layer_id]
+        if frame.empty:
+            continue
+        shown.append(layer_id)
+        feature_group(registry.get(layer_id), frame, registry, lang=lang, highlight=highlight).add_to(fmap)
+    legend(registry, shown, lang=lang).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    if bounds:
+        fmap.fit_bounds([list(bounds[0]), list(bounds[1])])
+    return fmap
