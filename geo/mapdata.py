@@ -67,8 +67,8 @@ def visible_features(features: gpd.GeoDataFrame, matched_task_ids: Iterable[str]
 def task_table(tasks: pd.DataFrame, features: gpd.GeoDataFrame) -> pd.DataFrame:
     """Return `tasks` with ``feature_ids`` (linked features) and ``on_map`` columns."""
     links = features_by_task(features)
-    feature_ids = tasks.index.map(lambda task_id: tuple(links.get(task_id, ())))
-    return tasks.assign(feature_ids=list(feature_ids), on_map=[bool(ids) for ids in feature_ids])
+    feature_ids = [tuple(links.get(task_id, ())) for task_id in tasks.index]
+    return tasks.assign(feature_ids=feature_ids, on_map=[bool(ids) for ids in feature_ids])
 
 
 def linked_tasks(feature: pd.Series, tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:

@@ -18,6 +18,9 @@ from geo.i18n import t
 from geo.layer_specs import LayerSpec, Registry
 
 HANOI_CENTER = (21.028, 105.834)
+# Leaflet is served by the app itself (static/leaflet, Streamlit static serving): the map needs no CDN.
+LEAFLET_JS = ("leaflet", "/app/static/leaflet/leaflet.js")
+LEAFLET_CSS = ("leaflet_css", "/app/static/leaflet/leaflet.css")
 BASEMAPS = {
     "none": None,
     "osm": ("OpenStreetMap", "© OpenStreetMap contributors"),
@@ -41,6 +44,8 @@ def base_map(*, basemap: str = "none", center: tuple[float, float] = HANOI_CENTE
         msg = f"unknown basemap {basemap!r}; expected one of {list(BASEMAPS)}"
         raise ValueError(msg)
     fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=True)
+    fmap.default_js = [LEAFLET_JS]
+    fmap.default_css = [LEAFLET_CSS]
     if BASEMAPS[basemap]:
         tiles, attribution = BASEMAPS[basemap]
         folium.TileLayer(tiles=tiles, attr=attribution, name=basemap, control=False).add_to(fmap)
@@ -87,7 +92,7 @@ def feature_group(
         name=spec.id,
         style_function=style,
         highlight_function=lambda _: {"weight": spec.weight + 3},
-        marker=folium.CircleMarker(radius=5, fill=True) if spec.geometry == "point" else None,
+        marker=folium.CircleMarker(radius=5, fill=True, weight=1),
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
         smooth_factor=1.5,
     ).add_to(group)
@@ -113,6 +118,11 @@ def legend(registry: Registry, layer_ids: list[str], *, lang: str = "vi") -> Mac
         + "</div>"
     )
     return _Legend(t("legend.title", lang), "".join(rows))
+
+
+def add_legend(fmap: folium.Map, registry: Registry, layer_ids: list[str], *, lang: str = "vi") -> None:
+    """Add the legend control to `fmap`."""
+    legend(registry, layer_ids, lang=lang).add_to(fmap)
 
 
 def context_group(frame: gpd.GeoDataFrame, *, name: str, color: str, weight: int, tip_field: str | None) -> folium.FeatureGroup:
@@ -158,12 +168,12 @@ class _Attribution(MacroElement):
 class _Legend(MacroElement):
     _template = Template(
         """{% macro header(this, kwargs) %}
-        <style>.hn-legend{background:#fff;padding:6px 8px;font:12px/1.4 sans-serif;border-radius:4px;
+        <style>.hn-legend{background:#fff;padding:4px 6px;font:11px/1.3 sans-serif;border-radius:4px;max-width:230px;
         box-shadow:0 0 4px rgba(0,0,0,.3)} .hn-legend .sw{display:inline-block;width:14px;height:10px;margin-right:6px}
         .hn-legend .dash{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed #555;vertical-align:middle}</style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        var legend = L.control({position: 'bottomright'});
+        var legend = L.control({position: 'bottomleft'});
         legend.onAdd = function () {
             var div = L.DomUtil.create('div', 'hn-legend');
             div.innerHTML = {{ this.body|tojson }};
@@ -176,7 +186,7 @@ class _Legend(MacroElement):
     def __init__(self, title: str, rows: str) -> None:
         super().__init__()
         self._name = "Legend"
-        self.body = f"<b>{html.escape(title)}</b>{rows}"
+        self.body = f"<details open><summary><b>{html.escape(title)}</b></summary>{rows}</details>"
 
 
 def project_map(

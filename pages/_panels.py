@@ -1,0 +1,65 @@
+"""Streamlit renderers shared by pages: the feature card and its linked task records."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from geo.agencies import AgencyIndex
+from geo.i18n import t
+from geo.layer_specs import Registry
+from geo.mapdata import linked_tasks
+
+
+def feature_card(
+    feature: pd.Series, tasks: pd.DataFrame, agencies: AgencyIndex, registry: Registry, *, as_of: date, lang: str
+) -> None:
+    """Show one feature: name, layer, status, provenance and every linked task record (all text escaped by st)."""
+    name = feature["name_en"] if lang == "en" and feature.get("name_en") else feature["name"]
+    st.subheader(name)
+    quality = registry.quality_styles.get(feature["geometry_quality"], {})
+    st.markdown(f"**{t('panel.layer', lang)}:** {registry.get(feature['layer']).label(lang)}")
+    st.markdown(f"**{t('panel.status', lang)}:** {t('status.' + feature['status'], lang)} · {feature.get('status_date') or ''}")
+    st.caption(f"{t('panel.status_source', lang)}: {feature.get('status_source', '')}")
+    st.markdown(
+        f"**{t('panel.provenance', lang)}:** `{feature['geometry_quality']}` — {quality.get('label_en' if lang == 'en' else 'label_vi', '')}"
+    )
+    if feature["geometry_quality"] == "schematic":
+        st.warning(t("panel.schematic_warning", lang))
+    with st.expander(t("panel.provenance", lang)):
+        st.text(str(feature.get("geometry_source", "")))
+    records = linked_tasks(feature, tasks, as_of)
+    st.markdown(f"**{t('panel.tasks', lang)} ({len(records)})**")
+    if records.empty:
+        st.info(t("panel.no_tasks", lang))
+    for task_id, row in records.iterrows():
+        task_record(task_id, row, agencies, as_of=as_of, lang=lang)
+
+
+def task_record(task_id: str, row: pd.Series, agencies: AgencyIndex, *, as_of: date, lang: str) -> None:
+    """Show one task record with its document, TT, text, agencies, product and deadline."""
+
+    def names(ids: str) -> str:
+        return "; ".join(agencies.label(agency, lang=lang) for agency in str(ids).split(";") if agency) or "—"
+
+    with st.container(border=True):
+        st.markdown(f"**{row['doc_id']} · {t('col.tt', lang)} {row['tt'] or '—'}** · `{task_id}`")
+        st.text(row["task"])
+        st.markdown(
+            f"{t('col.lead', lang)}: {names(row['lead_agency'])} · {t('col.coordinating', lang)}: {names(row['coordinating'])}"
+        )
+        if row["product"]:
+            st.markdown(f"{t('col.product', lang)}: {row['product']}")
+        parsed = f"{t('kind.' + row['due_kind'], lang)}"
+        if row["due_end"] is not None:
+            parsed += f" · {row['due_end']:%d/%m/%Y}"
+        st.markdown(
+            f"{t('col.due_raw', lang)}: {row['due_raw'] or '—'} · {t('panel.deadline_parsed', lang)}: {parsed} · {t('scope.' + row['due_scope'], lang)}"
+        )
+        if row["due_end"] is not None:
+            if row["due_end"] < as_of:
+                st.error(t("panel.deadline_passed", lang, date=f"{as_of:%d/%m/%Y}"))
+            else:
+                st.success(t("panel.deadline_open", lang, date=f"{as_of:%d/%m/%Y}"))
