@@ -9,10 +9,9 @@ from geo.errors import PlanningMapError
 from geo.i18n import t
 from geo.mapdata import bounds_of, light_geometry
 from layers.render import project_map
-from pages import _cache, _panels
+from pages import _cache, _frame, _panels
 
-lang = st.session_state.get("lang", "vi")
-choice = st.session_state["task_filter"]
+lang, choice = _frame.current()
 key = _cache.filter_key(choice)
 st.title(t("map.title", lang))
 try:

@@ -10,10 +10,9 @@ import streamlit as st
 from geo.errors import PlanningMapError
 from geo.i18n import t
 from geo.importer import import_tasks
-from pages import _cache
+from pages import _cache, _frame
 
-lang = st.session_state.get("lang", "vi")
-choice = st.session_state["task_filter"]
+lang, choice = _frame.current()
 st.title(t("register.title", lang))
 st.caption(t("register.intro", lang))
 

@@ -10,9 +10,10 @@ from geo.filters import TaskFilter, apply_filter
 APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py")
 
 
-def run_app(**state) -> AppTest:
-    """Run the app once with the given widget state (set before the run, as a returning user has it)."""
+def run_app(page: str = "pages/register.py", **state) -> AppTest:
+    """Run the app once on `page` with the given widget state (set before the run, as a returning user has it)."""
     app = AppTest.from_file(APP, default_timeout=30)
+    app.switch_page(page)
     for key, value in state.items():
         app.session_state[key] = value
     app.run()
@@ -22,6 +23,11 @@ def run_app(**state) -> AppTest:
 
 def count_text(app: AppTest) -> str:
     return next(md.value for md in app.markdown if "nhiệm vụ khớp" in md.value or "tasks match" in md.value)
+
+
+def test_switch_page_runs_the_register():
+    app = run_app()
+    assert app.title[0].value == "Danh mục nhiệm vụ"
 
 
 def test_register_shows_all_tasks_by_default():

@@ -1,0 +1,96 @@
+"""The real page in a real browser: map drawn, language switch, agency filter, feature click, shared URL."""
+
+import re
+from datetime import date
+
+import pytest
+
+from geo.agencies import load_agencies
+from geo.features import load_features
+from geo.filters import TaskFilter, apply_filter
+from geo.mapdata import visible_features
+from geo.register import load_register
+
+pytestmark = pytest.mark.e2e
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def counts(choice: TaskFilter) -> tuple[int, int]:
+    tasks, agencies = load_register(), load_agencies()
+    matched = apply_filter(tasks, choice, agencies)
+    return len(visible_features(load_features(), matched.index, choice)), len(matched)
+
+
+def wait_for_map(page):
+    page.wait_for_selector(MAP_FRAME, state="attached", timeout=30_000)
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path").first.wait_for(timeout=30_000)
+    return frame
+
+
+def count_text(page) -> str:
+    locator = page.get_by_text(re.compile(r"(đối tượng trên bản đồ|features on the map)")).first
+    locator.wait_for(timeout=20_000)
+    return locator.inner_text()
+
+
+def test_map_draws_with_attribution(page, app_url):
+    page.goto(f"{app_url}/?as_of=2026-11-22")
+    frame = wait_for_map(page)
+    assert frame.locator(".leaflet-control-attribution").inner_text().find("© OpenStreetMap contributors") >= 0
+    assert frame.locator(".hn-legend").count() == 1
+    n_features, _ = counts(TaskFilter(as_of=date(2026, 11, 22)))
+    assert count_text(page).startswith(f"{n_features} đối tượng")
+
+
+def test_language_switch(page, app_url):
+    page.goto(app_url)
+    wait_for_map(page)
+    page.get_by_text("English", exact=True).first.click()
+    page.get_by_role("heading", name="Projects and their tasks").wait_for(timeout=20_000)
+    assert "features on the map" in count_text(page)
+
+
+def test_agency_filter_changes_the_count(page, app_url):
+    page.goto(f"{app_url}/?as_of=2026-11-22&only_past_due=1")
+    wait_for_map(page)
+    before = count_text(page)
+    page.get_by_role("combobox").nth(1).click()  # the agency multiselect (after the document one)
+    page.keyboard.type("Sở Xây dựng")
+    page.get_by_role("option", name="Sở Xây dựng", exact=True).click()
+    page.keyboard.press("Escape")
+    n_features, n_tasks = counts(TaskFilter(agencies=("so-xay-dung",), as_of=date(2026, 11, 22), only_past_due=True))
+    page.get_by_text(f"{n_features} đối tượng trên bản đồ").first.wait_for(timeout=20_000)
+    assert count_text(page) != before
+    assert f"{n_tasks} nhiệm vụ khớp" in page.content()
+
+
+def test_click_feature_shows_its_tasks(page, app_url):
+    page.goto(f"{app_url}/?layers=hoa_lac")
+    frame = wait_for_map(page)
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    handle = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    x, y = handle.evaluate(
+        "() => { const p = map_div.latLngToContainerPoint([20.99861, 105.52251]); map_div.setView([20.99861, 105.52251], 13);"
+        " const q = map_div.latLngToContainerPoint([20.99861, 105.52251]); return [q.x, q.y]; }"
+    )
+    page.wait_for_timeout(800)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.get_by_text(re.compile(r"^Nhiệm vụ liên kết \(\d+\)$")).first.wait_for(timeout=20_000)
+    heading = page.get_by_role("heading", level=3).filter(has_text="Hòa Lạc").first.inner_text()
+    linked = [fid for fid, row in load_features().iterrows() if row["name"] == heading.strip()]
+    assert linked, heading
+    for task_id in load_features().loc[linked[0], "task_ids"]:
+        assert task_id in page.content()
+    assert frame.locator(".leaflet-overlay-pane canvas").count() >= 1
+
+
+def test_shared_url_restores_filters(page, app_url):
+    choice = TaskFilter(agencies=("so-xay-dung",), docs=("KH-183-2021",), as_of=date(2026, 11, 22), only_past_due=True)
+    query = "&".join(f"{key}={value}" for key, value in choice.to_query_params().items())
+    page.goto(f"{app_url}/?{query}&lang=en")
+    wait_for_map(page)
+    n_features, n_tasks = counts(choice)
+    page.get_by_text(f"{n_features} features on the map").first.wait_for(timeout=20_000)
+    assert f"{n_tasks} tasks match the filters" in page.content()
+    assert page.get_by_text("Department of Construction").count() >= 1

@@ -1,0 +1,76 @@
+"""AppTest of the map page: counts from the register and the features, URL restore, both languages."""
+
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from geo.features import load_features
+from geo.filters import TaskFilter, apply_filter
+from geo.mapdata import visible_features
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def run_map(query_params: dict | None = None, **state) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page("pages/map.py")
+    for key, value in (query_params or {}).items():
+        app.query_params[key] = value
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def counts_line(app: AppTest) -> str:
+    return next(md.value for md in app.markdown if "đối tượng" in md.value or "features" in md.value)
+
+
+def expected(choice: TaskFilter, tasks, agencies) -> tuple[int, int]:
+    matched = apply_filter(tasks, choice, agencies)
+    return len(visible_features(load_features(), matched.index, choice)), len(matched)
+
+
+def test_default_shows_every_feature(tasks, agencies):
+    n_features, n_tasks = expected(TaskFilter(as_of=date(2026, 11, 22)), tasks, agencies)
+    assert n_features == len(load_features())
+    app = run_map(f_as_of=date(2026, 11, 22))
+    assert counts_line(app) == f"**{n_features} đối tượng trên bản đồ** · **{n_tasks} nhiệm vụ khớp bộ lọc (trên tổng 268)**"
+
+
+def test_construction_department_with_predecessors_past_due(tasks, agencies):
+    as_of = date(2026, 11, 22)
+    choice = TaskFilter(agencies=("so-xay-dung",), as_of=as_of, only_past_due=True)
+    n_features, n_tasks = expected(choice, tasks, agencies)
+    assert n_tasks == 19 and n_features > 0  # 2021 framework-plan tasks it leads (9) or coordinates, plus Transport's (5)
+    app = run_map(f_agencies=["so-xay-dung"], f_as_of=as_of, f_only_past_due=True)
+    assert counts_line(app) == f"**{n_features} đối tượng trên bản đồ** · **{n_tasks} nhiệm vụ khớp bộ lọc (trên tổng 268)**"
+
+
+def test_layer_filter_and_search(tasks, agencies):
+    choice = TaskFilter(layers=("bridge",), query="cau tu lien", as_of=date(2026, 11, 22))
+    n_features, _ = expected(choice, tasks, agencies)
+    matched = apply_filter(tasks, choice, agencies)
+    assert list(visible_features(load_features(), matched.index, choice).index) == ["bridge-08"]  # Cầu Tứ Liên
+    app = run_map(f_layers=["bridge"], f_query="cau tu lien", f_as_of=date(2026, 11, 22))
+    assert counts_line(app).startswith(f"**{n_features} đối tượng")
+
+
+def test_url_restores_filters_and_language(tasks, agencies):
+    choice = TaskFilter(agencies=("so-xay-dung",), docs=("KH-183-2021",), as_of=date(2026, 11, 22), only_past_due=True)
+    params = {**choice.to_query_params(), "lang": "en"}
+    n_features, n_tasks = expected(choice, tasks, agencies)
+    app = run_map(query_params=params)
+    assert app.session_state["f_agencies"] == ["so-xay-dung"]
+    assert app.session_state["f_docs"] == ["KH-183-2021"]
+    assert app.session_state["f_as_of"] == date(2026, 11, 22)
+    assert counts_line(app) == f"**{n_features} features on the map** · **{n_tasks} tasks match the filters (of 268)**"
+    assert app.title[0].value == "Projects and their tasks"
+
+
+def test_damaged_url_still_opens():
+    app = run_map(query_params={"agencies": "so-khong-co", "as_of": "2026-13-45", "role": "boss"})
+    assert app.session_state["f_agencies"] == []
+    assert app.session_state["f_role"] == "any"

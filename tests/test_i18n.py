@@ -1,0 +1,34 @@
+import ast
+import re
+from pathlib import Path
+
+from geo.i18n import CATALOGUE, t
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_both_languages_have_the_same_keys():
+    assert set(CATALOGUE["vi"]) == set(CATALOGUE["en"])
+    assert all(CATALOGUE["vi"][key] and CATALOGUE["en"][key] for key in CATALOGUE["vi"])
+
+
+def test_placeholders_match():
+    for key, text in CATALOGUE["vi"].items():
+        assert set(re.findall(r"{(\w+)}", text)) == set(re.findall(r"{(\w+)}", CATALOGUE["en"][key])), key
+
+
+def test_every_literal_key_used_in_the_code_exists():
+    used = set()
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("layers/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            is_call = isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args
+            if is_call and isinstance(node.args[0], ast.Constant):
+                used.add(node.args[0].value)
+    assert used, "no t() call found"
+    assert used - set(CATALOGUE["vi"]) == set()
+
+
+def test_formatting_and_fallback():
+    assert t("count.tasks", "en", n=3, total=268) == "3 tasks match the filters (of 268)"
+    assert t("count.tasks", "vi", n=3, total=268) == "3 nhiệm vụ khớp bộ lọc (trên tổng 268)"
+    assert t("no.such.key", "en") == "no.such.key"
