@@ -88,5 +88,6 @@ mirror_in_url(choice, lang)
 navigation = st.navigation([
     st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map", default=True),
     st.Page("pages/register.py", title=t("nav.register", lang), icon=":material/table_view:", url_path="register"),
+    st.Page("pages/tod.py", title=t("nav.tod", lang), icon=":material/radio_button_checked:", url_path="tod"),
 ])  # fmt: skip
 navigation.run()

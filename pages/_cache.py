@@ -69,3 +69,54 @@ def filter_key(choice: TaskFilter) -> tuple[tuple[str, str], ...]:
     params = choice.to_query_params()
     params["as_of"] = choice.as_of_or_today().isoformat()
     return tuple(sorted(params.items()))
+
+
+@st.cache_resource(show_spinner=False)
+def walk_network(path: str):
+    from geo.walk import load_walk_network
+
+    return load_walk_network(path)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def population_layer(path: str, column: str) -> tuple[gpd.GeoDataFrame, list[str]]:
+    import warnings
+
+    from geo.tod import read_population_layer
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = read_population_layer(path, column)
+    return frame, [str(w.message) for w in caught]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def coverage_run(lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str, method: str, estimates: bool,
+                 population_path: str = "", population_column: str = "", network_path: str = "", _progress=None):  # fmt: skip
+    """Run a TOD coverage keyed on simple values (uploads are keyed by their saved path)."""
+    from datetime import date
+
+    from geo.tod import run_coverage
+
+    population = population_layer(population_path, population_column)[0] if population_path else None
+    network = walk_network(network_path or str(settings.STREETS_OSM)) if method == "walk" else None
+    return run_coverage(
+        lines=lines, radius_m=radius_m, as_of=date.fromisoformat(as_of), study_area=study_area, method=method,
+        include_estimates=estimates, population=population, network=network, progress=_progress,
+    )  # fmt: skip
+
+
+def saved_upload(upload) -> str:
+    """Save an uploaded file under a name made from its content hash; return the path (a simple cache key)."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    data = upload.getvalue()
+    folder = Path(tempfile.gettempdir()) / "hanoi-map-uploads"
+    folder.mkdir(exist_ok=True)
+    suffix = "".join(Path(upload.name).suffixes[-2:]) or ".bin"
+    path = folder / f"{hashlib.sha256(data).hexdigest()[:20]}{suffix}"
+    if not path.exists():
+        path.write_bytes(data)
+    return str(path)

@@ -63,3 +63,27 @@ def task_record(task_id: str, row: pd.Series, agencies: AgencyIndex, *, as_of: d
                 st.error(t("panel.deadline_passed", lang, date=f"{as_of:%d/%m/%Y}"))
             else:
                 st.success(t("panel.deadline_open", lang, date=f"{as_of:%d/%m/%Y}"))
+
+
+def coverage_metrics(result, *, lang: str, baseline=None) -> None:
+    """Show the headline figures of a coverage run, with the change from `baseline` when given."""
+
+    def delta(value: float, attr: str, fmt: str) -> str | None:
+        return None if baseline is None else fmt.format(value - getattr(baseline, attr))
+
+    cols = st.columns(6)
+    cols[0].metric(t("tod.stations", lang), result.n_stations, delta(result.n_stations, "n_stations", "{:+d}"))
+    cols[1].metric(
+        t("tod.union", lang), f"{result.union_area_km2:.2f} km²", delta(result.union_area_km2, "union_area_km2", "{:+.2f} km²")
+    )
+    cols[2].metric(
+        t("tod.share", lang), f"{result.coverage_share:.2%}", delta(result.coverage_share * 100, "coverage_share", "{:+.2f}")
+    )
+    cols[3].metric(
+        t("tod.population", lang),
+        f"{result.population_covered:,.0f}",
+        delta(result.population_covered, "population_covered", "{:+,.0f}"),
+    )
+    cols[4].metric(t("tod.population_share", lang), f"{result.population_share:.2%}")
+    cols[5].metric(t("tod.overlap", lang), f"{result.overlap_factor:.2f}")
+    st.caption(f"{t('tod.unknown', lang)}: {result.unknown_area_km2:.2f} km² · {t('tod.method_note', lang)}")

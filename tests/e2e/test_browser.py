@@ -94,3 +94,11 @@ def test_shared_url_restores_filters(page, app_url):
     page.get_by_text(f"{n_features} features on the map").first.wait_for(timeout=20_000)
     assert f"{n_tasks} tasks match the filters" in page.content()
     assert page.get_by_text("Department of Construction").count() >= 1
+
+
+def test_deep_link_to_tod_runs_through_the_app_frame(page, app_url):
+    page.goto(f"{app_url}/tod")
+    frame = wait_for_map(page)
+    page.get_by_role("heading", name="Vùng phục vụ quanh ga (TOD)").wait_for(timeout=30_000)
+    assert page.get_by_text("Bộ lọc (áp dụng cho mọi trang)").count() == 1  # the shared sidebar of app.py
+    assert frame.locator(".hn-legend").count() >= 1

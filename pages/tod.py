@@ -1,0 +1,88 @@
+"""TOD coverage page: stations by line and phase, radius, study area, method; figures, map, tables, comparison."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import settings
+from geo.errors import PlanningMapError
+from geo.i18n import t
+from layers.tod_render import tod_map
+from pages import _cache, _frame, _panels
+
+lang, choice = _frame.current()
+st.title(t("tod.title", lang))
+stations_all = _cache.features().query("layer == 'metro_station'")
+lines_known = sorted(set(stations_all["line"]))
+top = st.columns([3, 2, 2, 2])
+lines = top[0].multiselect(t("tod.lines", lang), lines_known, default=["2A", "3-elevated", "3-underground"], key="tod_lines")
+phase = top[1].date_input(t("tod.phase", lang), value=choice.as_of_or_today(), key="tod_phase", format="DD/MM/YYYY")
+compare = top[2].date_input(t("tod.compare", lang), value=None, key="tod_compare", format="DD/MM/YYYY")
+estimates = top[3].checkbox(t("tod.estimates", lang), key="tod_estimates")
+row = st.columns([3, 2, 2])
+radius_choice = row[0].segmented_control(t("tod.radius", lang), [*settings.TOD_RADII_M, "…"], default=1000, key="tod_radius")
+radius = radius_choice if radius_choice in settings.TOD_RADII_M else row[0].slider(
+    t("tod.radius_custom", lang), settings.TOD_RADIUS_MIN_M, settings.TOD_RADIUS_MAX_M, 600, 50, key="tod_radius_custom")  # fmt: skip
+study = row[1].radio(
+    t("tod.study", lang), ["city", "urban", "inside_vd3"], key="tod_study", format_func=lambda s: t(f"study.{s}", lang)
+)
+method = row[2].radio(t("tod.method", lang), ["circle", "walk"], key="tod_method", format_func=lambda m: t(f"method.{m}", lang))
+with st.expander(f"{t('tod.population_file', lang)} · {t('tod.network_file', lang)}"):
+    pop_file = st.file_uploader(t("tod.population_file", lang), type=["geojson", "json", "gpkg"], key="tod_pop_file")
+    pop_column = st.text_input(t("tod.population_column", lang), value="population", key="tod_pop_column")
+    net_file = st.file_uploader(t("tod.network_file", lang), type=["osm", "bz2", "graphml", "xml"], key="tod_net_file")
+pop_path = _cache.saved_upload(pop_file) if pop_file else ""
+net_path = _cache.saved_upload(net_file) if net_file else ""
+
+
+def run(as_of: date):
+    bar = st.progress(0.0, text=t("tod.progress", lang)) if method == "walk" else None
+    result = _cache.coverage_run(tuple(lines), float(radius or 1000), as_of.isoformat(), study, method, estimates, pop_path,
+                                 pop_column if pop_path else "", net_path,
+                                 _progress=(lambda f, name: bar.progress(f, text=f"{t('tod.progress', lang)}: {name}")) if bar else None)  # fmt: skip
+    if bar:
+        bar.empty()
+    return result
+
+
+try:
+    if pop_path:
+        for message in _cache.population_layer(pop_path, pop_column)[1]:
+            st.warning(message)
+    result, skipped = run(phase)
+    other = run(compare)[0] if compare else None
+except PlanningMapError as error:
+    st.error(f"{t('error.prefix', lang)}: {error}")
+    st.stop()
+
+_panels.coverage_metrics(result, lang=lang)
+if other is not None:
+    st.subheader(f"{t('tod.comparison', lang)}: {compare:%d/%m/%Y} — {t('tod.adds', lang)}")
+    _panels.coverage_metrics(other, lang=lang, baseline=result)
+wards = (
+    _cache.context()["wards"].drop(columns=["population"]).join(result.wards[["share_covered", "population_known"]], how="inner")
+)
+shown = stations_all.loc[stations_all.index.isin(result.stations.index)]
+fmap = tod_map(
+    result.catchments_4326, shown, wards, _cache.registry(), lang=lang, basemap=st.session_state.get("basemap", "none")
+)
+st_folium(fmap, key="tod_map", height=560, use_container_width=True, returned_objects=[])
+tabs = st.tabs(
+    [
+        t("tod.per_station", lang),
+        t("tod.per_line", lang),
+        t("tod.per_ward", lang),
+        t("tod.unknown_wards", lang),
+        t("tod.skipped", lang),
+    ]
+)
+tabs[0].dataframe(result.stations.round(3), width="stretch", key="tod_station_table")
+tabs[1].dataframe(result.lines.round(3), width="stretch", hide_index=True, key="tod_line_table")
+tabs[2].dataframe(result.wards.query("covered_km2 > 0").round(3), width="stretch", hide_index=True, key="tod_ward_table")
+tabs[3].dataframe(
+    result.wards.query("covered_km2 > 0 and not population_known")[["name", "covered_km2"]].round(3), hide_index=True
+)
+tabs[4].dataframe(skipped, hide_index=True)

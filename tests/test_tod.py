@@ -1,0 +1,165 @@
+"""TOD coverage against analytic answers: circle area, lens, exact populations, overlap factor, phases."""
+
+import math
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import Point, box
+
+from geo.errors import InvalidArgumentError, UnknownValueError
+from geo.features import load_features
+from geo.tod import circle_catchments, coverage, expand_lines, population_base, read_population_layer, select_stations
+
+X0, Y0 = 585_000.0, 2_325_000.0  # a place in Hà Nội, EPSG:32648
+
+
+def stations_at(xy, lines=None):
+    frame = gpd.GeoDataFrame(
+        {"line": lines or ["T"] * len(xy), "name": [f"S{i}" for i in range(len(xy))]},
+        geometry=[Point(X0 + x, Y0 + y) for x, y in xy],
+        crs="EPSG:32648",
+    )
+    return frame.to_crs("EPSG:4326")
+
+
+def grid(n=10, cell_m=1000.0, offset=(0.0, 0.0), density=None):
+    cells, pops, names = [], [], []
+    for i in range(n):
+        for j in range(n):
+            x, y = X0 - n * cell_m / 2 + i * cell_m + offset[0], Y0 - n * cell_m / 2 + j * cell_m + offset[1]
+            cells.append(box(x, y, x + cell_m, y + cell_m))
+            pops.append((density(i, j) if density else 1000.0) * (cell_m / 1000) ** 2)
+            names.append(f"c{i}-{j}")
+    return gpd.GeoDataFrame({"name": names, "population": pops}, geometry=cells, crs="EPSG:32648")
+
+
+def run(xy, radius, wards=None, lines=None):
+    wards = grid() if wards is None else wards
+    study = shapely.union_all(wards.geometry.values)
+    return coverage(circle_catchments(stations_at(xy, lines), radius), population_base(wards, study), radius_m=radius)
+
+
+@pytest.mark.parametrize("radius", [400, 500, 800, 1000])
+def test_one_station_is_pi_r_squared(radius):
+    result = run([(0, 0)], radius)
+    assert result.union_area_km2 * 1e6 == pytest.approx(math.pi * radius**2, rel=0.005)
+    assert result.overlap_factor == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("d", [0.0, 300.0, 1000.0, 1500.0, 2000.0])
+def test_two_stations_give_the_lens_formula(d):
+    r = 1000.0
+    lens = 2 * r**2 * math.acos(d / (2 * r)) - (d / 2) * math.sqrt(4 * r**2 - d**2) if d < 2 * r else 0.0
+    result = run([(-d / 2, 0), (d / 2, 0)], r)
+    assert result.union_area_km2 * 1e6 == pytest.approx(2 * math.pi * r**2 - lens, rel=0.005)
+    assert result.overlap_factor == pytest.approx(2 * math.pi * r**2 / (2 * math.pi * r**2 - lens), rel=0.005)
+
+
+def test_uniform_density_population_is_exact():
+    result = run([(0, 0), (2500, 0)], 800, wards=grid(offset=(137.0, -291.0)))
+    expected = 1000.0 * 2 * math.pi * 0.8**2  # 1000 people per km², two disjoint circles
+    assert result.population_covered == pytest.approx(expected, rel=0.002)
+    assert result.population_study == pytest.approx(100 * 1000.0)
+
+
+def test_circle_inside_one_cell_takes_that_cells_density():
+    wards = grid(cell_m=4000.0, n=4, offset=(2000.0, 2000.0), density=lambda i, j: 100.0 * (i + 4 * j + 1))
+    centre_cell = wards[wards.contains(Point(X0 + 1000, Y0 + 1000))].iloc[0]
+    density = centre_cell["population"] / 16.0
+    result = run([(1000, 1000)], 500, wards=wards)
+    assert result.population_covered == pytest.approx(density * math.pi * 0.25, rel=0.002)
+
+
+def test_unknown_population_is_area_not_zero():
+    wards = grid()
+    wards.loc[wards["name"] == "c5-5", "population"] = np.nan
+    result = run([(500, 500)], 400, wards=wards)  # the circle sits inside cell c5-5
+    assert result.population_covered == 0.0
+    assert result.unknown_area_km2 == pytest.approx(math.pi * 0.16, rel=0.005)
+    row = result.wards.set_index("name").loc["c5-5"]
+    assert not row["population_known"] and np.isnan(row["population_covered"])
+
+
+def test_n_disjoint_circles_have_overlap_factor_one():
+    result = run([(-3000, -3000), (0, 0), (3000, 3000), (-3000, 3000)], 1000)
+    assert result.overlap_factor == pytest.approx(1.0, abs=1e-9)
+    assert result.stations["allocated_km2"].sum() == pytest.approx(result.union_area_km2, rel=1e-6)
+
+
+def test_allocation_to_nearest_station_splits_the_lens_evenly():
+    result = run([(-400, 0), (400, 0)], 1000)
+    a, b = result.stations["allocated_km2"]
+    assert a == pytest.approx(b, rel=1e-3)
+    assert a + b == pytest.approx(result.union_area_km2, rel=1e-6)
+    assert result.stations["allocated_population"].sum() == pytest.approx(result.population_covered, rel=1e-6)
+
+
+def test_per_line_tables():
+    result = run([(-3000, 0), (-2500, 0), (3000, 0)], 500, lines=["A", "A", "B"])
+    lines = result.lines.set_index("line")
+    assert lines.loc["B", "union_km2"] == pytest.approx(math.pi * 0.25, rel=0.005)
+    assert lines.loc["A", "n_stations"] == 2
+    assert lines["union_km2"].sum() == pytest.approx(result.union_area_km2, rel=1e-6)
+
+
+def test_clip_to_study_area():
+    wards = grid(n=2)  # 2 km x 2 km study area centred on the station
+    result = run([(0, 0)], 1500, wards=wards)
+    assert result.union_area_km2 == pytest.approx(4.0 - 4 * (1 - 0) * 0 - _corners(1.0, 1.5), rel=0.005)
+    assert result.coverage_share == pytest.approx(result.union_area_km2 / 4.0)
+
+
+def _corners(half: float, r: float) -> float:
+    """Area of the square [-half, half]^2 outside the circle of radius r (r between half and half*sqrt(2)), km²."""
+    from scipy import integrate
+
+    inside, _ = integrate.quad(lambda x: min(half, math.sqrt(max(r**2 - x**2, 0.0))), -half, half)
+    return 4.0 - 2 * inside
+
+
+def test_phase_filter_counts_open_stations():
+    features = load_features()
+    assert len(select_stations(features, open_by=date(2026, 11, 22))) == 20  # 2A (12) + line 3 elevated (8)
+    assert len(select_stations(features, open_by=date(2030, 12, 31))) == 24  # + 4 underground (target Q4/2027)
+    assert len(select_stations(features, lines=["3"], open_by=date(2026, 11, 22))) == 8
+    assert len(select_stations(features, open_by=date(2021, 1, 1))) == 0
+    estimates = select_stations(features, open_by=date(2026, 11, 22), include_estimates=True)
+    assert len(estimates) == 44 and estimates["estimate"].sum() == 24  # the sites of lines with no opening date
+    assert set(estimates.loc[~estimates["estimate"], "geometry_quality"]) <= {"osm", "sourced"}
+
+
+def test_bad_arguments():
+    with pytest.raises(InvalidArgumentError, match="radius_m must be between 200 and 2000"):
+        circle_catchments(stations_at([(0, 0)]), 5000)
+    with pytest.raises(UnknownValueError, match="Unknown metro line '9'"):
+        expand_lines(["9"], ["2A", "3-elevated"])
+    assert expand_lines(["3", "2A"], ["2A", "3-elevated", "3-underground"]) == ("3-elevated", "3-underground", "2A")
+    with pytest.raises(InvalidArgumentError, match="EPSG:32648"):
+        coverage(stations_at([(0, 0)]), population_base(grid(), box(0, 0, 1, 1)))
+
+
+def test_population_upload(tmp_path):
+    wards = grid(n=3)
+    wards["population"] = wards["population"].astype(object)
+    wards.loc[0, "population"] = "n/a"
+    wards.loc[1, "geometry"] = shapely.Polygon([(X0, Y0), (X0 + 10, Y0 + 10), (X0 + 10, Y0), (X0, Y0 + 10)])  # bow-tie
+    path = tmp_path / "pop.gpkg"
+    wards.to_crs("EPSG:4326").to_file(path)
+    with pytest.warns(UserWarning) as record:
+        frame = read_population_layer(path, "population")
+    messages = " ".join(str(w.message) for w in record)
+    assert "invalid geometries repaired" in messages and "non-numeric" in messages
+    assert frame.crs.to_epsg() == 32648 and frame["population"].isna().sum() == 1
+    with pytest.raises(InvalidArgumentError, match="no column 'pop'"):
+        read_population_layer(path, "pop")
+    points = tmp_path / "points.geojson"
+    stations_at([(0, 0)]).assign(p=1).to_file(points)
+    with pytest.raises(InvalidArgumentError, match="no polygon"):
+        read_population_layer(points, "p")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("not json")
+    with pytest.raises(InvalidArgumentError, match="cannot be read"):
+        read_population_layer(bad, "p")
