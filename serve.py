@@ -12,7 +12,21 @@ import sys
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+
+def preload() -> None:
+    """Import the heavy libraries before the server starts, so the first visitor does not wait for them."""
+    # only libraries that do not register anything with Streamlit (components must wait for the runtime)
+    import folium  # noqa: F401
+    import geopandas  # noqa: F401
+
+    import geo.context
+    import geo.features
+    import geo.mapdata  # noqa: F401
+    import layers.render  # noqa: F401
+
+
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
+    preload()
     sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]
     sys.exit(cli.main())

@@ -1,6 +1,7 @@
 """Command line of the planning map: ``python -m geo <command>``.
 
-Commands: ``validate`` (check the data of record), ``import`` (read a new task table).
+Commands: ``validate`` (check the data of record), ``import`` (read a new task table),
+``refresh-osm`` (rebuild the osm layers), ``coverage`` (TOD figures), ``snapshot`` (export a zip).
 """
 
 from __future__ import annotations
@@ -8,13 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 import geopandas as gpd
 
 from geo import settings
 from geo.agencies import load_agencies
-from geo.errors import PlanningMapError
+from geo.errors import InvalidArgumentError, PlanningMapError, UnknownValueError
+from geo.export import ALL_FORMATS, validate_formats, write_snapshot
 from geo.features import load_features
+from geo.filters import TaskFilter
 from geo.importer import import_tasks
 from geo.layer_specs import load_registry
 from geo.register import load_documents, load_register, write_register
@@ -40,6 +44,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     cov.add_argument("--population-column", default="population", help="numeric column of --population")
     cov.add_argument("--network", help="street network (.osm, .osm.bz2, .graphml) for --method walk")
     cov.add_argument("--json", action="store_true", help="print JSON")
+    snap = commands.add_parser("snapshot", help="export the filtered layers, tasks, map and manifest as one zip")
+    snap.add_argument("--agency", action="append", default=[], help="agency id or name as written (repeatable)")
+    snap.add_argument("--role", default="any", help="any | lead | coordinating")
+    snap.add_argument("--no-predecessors", action="store_true", help="do not include agencies merged in 2025")
+    snap.add_argument("--doc", action="append", default=[], help="document id, e.g. KH-DU-2026 (repeatable)")
+    snap.add_argument("--due-after", help="deadline window start, YYYY-MM-DD")
+    snap.add_argument("--due-before", help="deadline window end, YYYY-MM-DD")
+    snap.add_argument("--as-of", help="as-of date, YYYY-MM-DD (default today)")
+    snap.add_argument("--only-past-due", action="store_true", help="only tasks whose deadline passed as of the date")
+    snap.add_argument("--query", default="", help="accent-insensitive search phrase")
+    snap.add_argument("--layers", default="", help="comma-separated layer ids (default all)")
+    snap.add_argument("--status", default="", help="comma-separated statuses (default all)")
+    snap.add_argument("--formats", default=",".join(ALL_FORMATS), help=f"comma-separated, some of {','.join(ALL_FORMATS)}")
+    snap.add_argument("--lang", default="vi", help="vi | en")
+    snap.add_argument("-o", "--output", required=True, help="the zip to write (its folder must exist)")
     importer = commands.add_parser("import", help="import a task table (CSV or XLSX) and report bad rows")
     importer.add_argument("path", help="a .csv or .xlsx file with the register's raw columns")
     importer.add_argument("--doc-id", required=True, help="id of the new document, e.g. KH-12-2027")
@@ -48,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate()
+        if args.command == "snapshot":
+            return _snapshot(args)
         if args.command == "coverage":
             return _coverage(args)
         if args.command == "refresh-osm":
@@ -77,12 +98,62 @@ def _validate() -> int:
     return 1 if report.errors else 0
 
 
+def _snapshot(args) -> int:
+    # The command line sits at the top of the stack, like the pages: it may use layers/ for the HTML map.
+    from layers.export_html import standalone_map_html
+
+    agencies = load_agencies()
+    registry = load_registry()
+    known_layers = registry.ids("project")
+    layers = tuple(layer for layer in args.layers.split(",") if layer)
+    unknown = sorted(set(layers) - set(known_layers))
+    if unknown:
+        msg = f"Unknown layer(s) {unknown}; known layers: {list(known_layers)}."
+        raise UnknownValueError(msg)
+    statuses = tuple(status for status in args.status.split(",") if status)
+    if set(statuses) - set(settings.STATUSES):
+        msg = f"Unknown status(es) {sorted(set(statuses) - set(settings.STATUSES))}; expected some of {settings.STATUSES}."
+        raise UnknownValueError(msg)
+    choice = TaskFilter(
+        agencies=tuple(agencies.require(agency) for agency in args.agency),
+        role=args.role,
+        include_predecessors=not args.no_predecessors,
+        docs=tuple(args.doc),
+        due_from=_date(args.due_after, "--due-after"),
+        due_to=_date(args.due_before, "--due-before"),
+        as_of=_date(args.as_of, "--as-of") or date.today(),
+        only_past_due=args.only_past_due,
+        query=args.query,
+        layers=layers,
+        statuses=statuses,
+    )
+    formats = validate_formats(args.formats)
+    html_map = standalone_map_html(choice, args.lang) if "html" in formats else None
+    result = write_snapshot(
+        choice, args.output, formats=formats, lang=args.lang, html_map=html_map,
+        progress=lambda fraction, label: print(f"[{fraction:4.0%}] {label}", file=sys.stderr),
+    )  # fmt: skip
+    print(f"written: {result.path} ({len(result.members)} files; {sum(result.feature_counts.values())} features, "
+          f"{result.task_count} tasks)")  # fmt: skip
+    for member, reason in result.skipped.items():
+        print(f"skipped {member}: {reason}")
+    return 0
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        msg = f"{option} must be a date YYYY-MM-DD, got {text!r}."
+        raise InvalidArgumentError(msg) from error
+
+
 def _coverage(args) -> int:
     import json
     import warnings
-    from datetime import date
 
-    from geo.errors import InvalidArgumentError
     from geo.tod import coverage_report, read_population_layer, run_coverage
     from geo.walk import load_walk_network
 

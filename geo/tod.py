@@ -498,3 +498,54 @@ def json_safe(value):
     if isinstance(value, np.bool_):
         return bool(value)
     return value
+
+
+def coverage_zip(result: Coverage, skipped: pd.DataFrame, params: dict[str, object]) -> bytes:
+    """Return a zip of a coverage run: catchments and union (GeoPackage, GeoJSON), tables (CSV, XLSX), manifest.
+
+    CSV files are UTF-8 with BOM; the manifest holds the choices, the figures, the
+    checksums of the data of record, the CRS and the attribution.
+    """
+    import io
+    import json
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    import geo
+    from geo.export import DATA_FILES, MAP_DATA_LICENCE, sha256_of
+
+    tables = {"stations": result.stations, "lines": result.lines, "wards": result.wards[result.wards["covered_km2"] > 0]}
+    members: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="hanoi-tod-") as scratch:
+        gpkg = Path(scratch) / "catchments.gpkg"
+        catchments = result.catchments_4326.reset_index(names="station_id")
+        catchments.to_file(gpkg, layer="catchments", driver="GPKG")
+        result.union_4326.to_file(gpkg, layer="union", driver="GPKG")
+        members["catchments.gpkg"] = gpkg.read_bytes()
+    members["catchments.geojson"] = catchments.to_json(drop_id=True).encode("utf-8")
+    members["union.geojson"] = result.union_4326.to_json(drop_id=True).encode("utf-8")
+    workbook = io.BytesIO()
+    with pd.ExcelWriter(workbook, engine="openpyxl") as writer:
+        for name, table in tables.items():
+            members[f"{name}.csv"] = table.to_csv().encode("utf-8-sig")
+            table.to_excel(writer, sheet_name=name)
+    members["coverage.xlsx"] = workbook.getvalue()
+    manifest = {
+        "choices": json_safe(params),
+        "figures": result.summary(),
+        "skipped_stations": json_safe(skipped.to_dict("records")),
+        "crs": settings.CRS_STORE,
+        "measured_in": settings.CRS_MEASURE,
+        "data_sha256": {path.name: sha256_of(path) for path in DATA_FILES if path.exists()},
+        "app_version": geo.__version__,
+        "licence": MAP_DATA_LICENCE,
+        "note": "Population by area weighting over wards (OSM 2025 tags); wards without population are reported as unknown area.",
+        "members": sorted(members),
+    }
+    members["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -87,3 +87,32 @@ def coverage_metrics(result, *, lang: str, baseline=None) -> None:
     cols[4].metric(t("tod.population_share", lang), f"{result.population_share:.2%}")
     cols[5].metric(t("tod.overlap", lang), f"{result.overlap_factor:.2f}")
     st.caption(f"{t('tod.unknown', lang)}: {result.unknown_area_km2:.2f} km² · {t('tod.method_note', lang)}")
+
+
+def export_panel(choice, visible_layers: list[str], *, lang: str, html_map) -> None:
+    """Offer the layer snapshot (chosen formats) and a quick single-layer GeoJSON, built when clicked."""
+    from datetime import datetime
+
+    from geo.export import ALL_FORMATS, layer_geojson_bytes, snapshot_bytes, snapshot_name
+
+    with st.expander(t("export.title", lang), icon=":material/download:"):
+        st.caption(t("export.help", lang))
+        formats = st.multiselect(t("export.formats", lang), ALL_FORMATS, default=list(ALL_FORMATS), key="export_formats")
+        st.download_button(
+            t("export.download", lang),
+            data=lambda: snapshot_bytes(choice, formats=formats, lang=lang, html_map=html_map() if "html" in formats else None),
+            file_name=snapshot_name(choice.as_of_or_today(), datetime.now()), mime="application/zip",
+            key="export_zip", disabled=not formats, on_click="ignore", type="primary",
+        )  # fmt: skip
+        if visible_layers:
+            layer = st.selectbox(t("export.layer", lang), visible_layers, key="export_layer",
+                                 format_func=lambda layer_id: registry_label(layer_id, lang))  # fmt: skip
+            st.download_button(t("export.layer_download", lang), data=lambda: layer_geojson_bytes(choice, layer),
+                               file_name=f"{layer}.geojson", mime="application/geo+json", key="export_layer_btn",
+                               on_click="ignore")  # fmt: skip
+
+
+def registry_label(layer_id: str, lang: str) -> str:
+    from pages import _cache
+
+    return _cache.registry().get(layer_id).label(lang)

@@ -50,6 +50,7 @@ with right:
     else:
         st.info(t("map.click_hint", lang))
 
+_panels.export_panel(choice, sorted(set(visible["layer"])), lang=lang, html_map=lambda: fmap.get_root().render())
 st.markdown(f"**{t('map.tasks_below', lang)}**")
 table = tasks.assign(
     on_map=tasks["on_map"].map(lambda on: t("map.on_map", lang) if on else t("map.not_on_map", lang)),

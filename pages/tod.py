@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 from geo import settings
 from geo.errors import PlanningMapError
 from geo.i18n import t
+from geo.tod import coverage_zip
 from layers.tod_render import tod_map
 from pages import _cache, _frame, _panels
 
@@ -70,6 +71,16 @@ fmap = tod_map(
     result.catchments_4326, shown, wards, _cache.registry(), lang=lang, basemap=st.session_state.get("basemap", "none")
 )
 st_folium(fmap, key="tod_map", height=560, use_container_width=True, returned_objects=[])
+params = {
+    "lines": lines,
+    "radius_m": radius,
+    "as_of": phase.isoformat(),
+    "study_area": study,
+    "method": method,
+    "estimates": estimates,
+}
+st.download_button(t("export.tod", lang), data=lambda: coverage_zip(result, skipped, params), file_name=f"hanoi-tod-{phase}-{radius}m.zip",
+                   mime="application/zip", key="tod_export", on_click="ignore", icon=":material/download:")  # fmt: skip
 tabs = st.tabs(
     [
         t("tod.per_station", lang),

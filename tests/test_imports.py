@@ -23,11 +23,17 @@ def imported_roots(path: Path) -> set[str]:
     return roots
 
 
+# The command line (geo/__main__.py) sits at the top of the stack like the pages: it may use layers/ (the HTML
+# map of a snapshot), never streamlit or folium directly.
+ENTRY_POINTS = {"geo/__main__.py": {"streamlit", "folium", "streamlit_folium", "pages"}}
+
+
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_package_imports_run_one_way(package):
     files = sorted((ROOT / package).rglob("*.py"))
     assert files, f"{package}/ has no modules"
-    bad = {str(f.relative_to(ROOT)): sorted(imported_roots(f) & FORBIDDEN[package]) for f in files}
+    rules = {str(f.relative_to(ROOT)): ENTRY_POINTS.get(str(f.relative_to(ROOT)), FORBIDDEN[package]) for f in files}
+    bad = {name: sorted(imported_roots(ROOT / name) & forbidden) for name, forbidden in rules.items()}
     assert {f: mods for f, mods in bad.items() if mods} == {}
 
 

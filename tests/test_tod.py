@@ -163,3 +163,24 @@ def test_population_upload(tmp_path):
     bad.write_text("not json")
     with pytest.raises(InvalidArgumentError, match="cannot be read"):
         read_population_layer(bad, "p")
+
+
+def test_coverage_zip_members_and_figures():
+    import io
+    import json
+    import zipfile
+
+    from geo.tod import coverage_zip, run_coverage
+
+    result, skipped = run_coverage(lines=["2A"], radius_m=500, as_of=date(2026, 11, 22))
+    data = coverage_zip(result, skipped, {"lines": ["2A"], "radius_m": 500})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        manifest = json.loads(archive.read("manifest.json"))
+        catchments = gpd.read_file(io.BytesIO(archive.read("catchments.geojson")))
+        stations_csv = archive.read("stations.csv")
+    assert {"catchments.gpkg", "catchments.geojson", "union.geojson", "stations.csv", "lines.csv", "wards.csv",
+            "coverage.xlsx", "manifest.json"} <= names  # fmt: skip
+    assert len(catchments) == 12 == manifest["figures"]["n_stations"]
+    assert manifest["figures"]["union_area_km2"] == pytest.approx(result.union_area_km2, abs=1e-4)
+    assert stations_csv.startswith(b"\xef\xbb\xbf") and "Thượng Đình".encode() in stations_csv

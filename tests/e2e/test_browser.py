@@ -102,3 +102,24 @@ def test_deep_link_to_tod_runs_through_the_app_frame(page, app_url):
     page.get_by_role("heading", name="Vùng phục vụ quanh ga (TOD)").wait_for(timeout=30_000)
     assert page.get_by_text("Bộ lọc (áp dụng cho mọi trang)").count() == 1  # the shared sidebar of app.py
     assert frame.locator(".hn-legend").count() >= 1
+
+
+def test_export_button_downloads_a_zip(page, app_url, tmp_path):
+    import json
+    import zipfile
+
+    page.goto(f"{app_url}/?as_of=2026-11-22&layers=bridge")
+    wait_for_map(page)
+    page.get_by_text("Xuất ảnh chụp lớp dữ liệu (zip)").click()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Tải xuống ảnh chụp (zip)").click()
+    download = info.value
+    assert re.fullmatch(r"hanoi-snapshot-2026-11-22-\d{6}\.zip", download.suggested_filename)
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        manifest = json.loads(archive.read("manifest.json"))
+    assert {"layers.gpkg", "layers.kml", "tasks.csv", "tasks.xlsx", "map.png", "map.html", "manifest.json"} <= names
+    counts = manifest["counts"]["features"]
+    assert counts["bridge"] == manifest["counts"]["features_total"] > 0
