@@ -33,7 +33,8 @@ def load_context(*, light: bool = False) -> dict[str, gpd.GeoDataFrame]:
     Parameters
     ----------
     light : bool
-        Simplify (15 m) and round (1e-5 degrees) for the map payload.
+        Simplify (30 m, in EPSG:32648) and round (1e-4 degrees, about 11 m) for the map payload:
+        context is drawn at city scale.
     """
     frames = {
         "boundary": _read(settings.BOUNDARY_GEOJSON),
@@ -41,7 +42,7 @@ def load_context(*, light: bool = False) -> dict[str, gpd.GeoDataFrame]:
         "red_river": _read(settings.RED_RIVER_GEOJSON),
     }
     if light:
-        frames = {key: light_geometry(frame) for key, frame in frames.items()}
+        frames = {key: light_geometry(frame, tolerance_m=30.0, decimals=4) for key, frame in frames.items()}
     return frames
 
 

@@ -50,7 +50,24 @@ OPENS = {
 _PAREN = re.compile(r"\s*\(.*?\)\s*")
 
 
+SEED_DOCS = {
+    "000_c69fd591cf9a8d76.txt": "CTr-NQ02-2026",
+    "001_81e56d6d2d7be6de.txt": "KH-DU-2026",
+    "003_f210f8c8790143bc.txt": "KH-57-TU-2026",
+    "004_176b6625df4db4c6.txt": "KH-183-2021",
+}
+_SEED_PATH = re.compile(r"/work/shared/seeds/(\w+\.txt)")
+_DATA_PATH = re.compile(r"/work/shared/data/")
+
+
+def _clean_text(text: str) -> str:
+    """Replace local paths of the research notes by document ids and the shipped file names."""
+    text = _SEED_PATH.sub(lambda m: f"source document {SEED_DOCS.get(m.group(1), m.group(1))}", text)
+    return _DATA_PATH.sub("OSM extract (data/context, data/sources): ", text)
+
+
 def feature(geometry, **props) -> dict:
+    props = {key: _clean_text(value) if isinstance(value, str) else value for key, value in props.items()}
     props.setdefault("status_date", "")
     props.setdefault("task_ids", [])
     props["task_ids"] = sorted(set(props["task_ids"]))
@@ -69,6 +86,10 @@ def _round(geo: dict) -> dict:
 
 
 def clean_name(name: str) -> str:
+    name = name.split(" – representative")[0]
+    if name.startswith("S13 "):  # "S13 Trần Hưng Đạo × Hàng Bài" -> "Trần Hưng Đạo × Hàng Bài (S13)"
+        name = f"{_PAREN.sub(' ', name[4:]).strip()} (S13)"
+        return name
     return _PAREN.sub(" ", name).strip()
 
 
