@@ -116,3 +116,8 @@ def registry_label(layer_id: str, lang: str) -> str:
     from pages import _cache
 
     return _cache.registry().get(layer_id).label(lang)
+
+
+def labelled(frame, lang: str) -> dict:
+    """Return column_config labels from the catalogue for the columns of `frame` (key ``tcol.<column>``)."""
+    return {column: t(f"tcol.{column}", lang) for column in frame.columns if f"tcol.{column}" != t(f"tcol.{column}", lang)}

@@ -5,12 +5,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from geo.errors import PlanningMapError
 from geo.i18n import t
 from geo.importer import import_tasks
-from pages import _cache, _frame
+from pages import _cache, _frame, _panels
 
 lang, choice = _frame.current()
 st.title(t("register.title", lang))
@@ -71,7 +72,8 @@ with st.expander(t("import.title", lang)):
         st.info(t("import.result", lang, n=len(result.tasks), bad=bad))
         if result.problems:
             st.markdown(f"**{t('import.problems', lang)}**")
-            st.dataframe([vars(problem) for problem in result.problems], hide_index=True, key="import_problems")
+            problems = pd.DataFrame([vars(problem) for problem in result.problems])
+            st.dataframe(problems, hide_index=True, key="import_problems", column_config=_panels.labelled(problems, lang))
         st.download_button(
             t("import.download", lang),
             result.tasks.to_csv(index=False).encode("utf-8-sig"),
