@@ -153,7 +153,7 @@ def legend(registry: Registry, layer_ids: list[str], *, lang: str = "vi") -> Mac
         + html.escape(str(schematic.get("label_en" if lang == "en" else "label_vi", "schematic")))
         + "</div>"
     )
-    return _Legend(t("legend.title", lang), "".join(rows))
+    return _legend_control(t("legend.title", lang), "".join(rows))
 
 
 def add_legend(fmap: folium.Map, registry: Registry, layer_ids: list[str], *, lang: str = "vi") -> None:
@@ -215,7 +215,9 @@ class _Attribution(MacroElement):
         self.text = text
 
 
-class _Legend(MacroElement):
+class HtmlControl(MacroElement):
+    """A Leaflet control showing a block of (already escaped) HTML, styled as a legend."""
+
     _template = Template(
         """{% macro header(this, kwargs) %}
         <style>.hn-legend{background:#fff;padding:4px 6px;font:11px/1.3 sans-serif;border-radius:4px;max-width:230px;
@@ -223,20 +225,27 @@ class _Legend(MacroElement):
         .hn-legend .dash{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed #555;vertical-align:middle}</style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        var legend = L.control({position: 'bottomleft'});
-        legend.onAdd = function () {
-            var div = L.DomUtil.create('div', 'hn-legend');
-            div.innerHTML = {{ this.body|tojson }};
-            return div;
-        };
-        legend.addTo({{ this._parent.get_name() }});
+        (function () {
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function () {
+                var div = L.DomUtil.create('div', 'hn-legend');
+                div.innerHTML = {{ this.body|tojson }};
+                return div;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
         {% endmacro %}"""
     )
 
-    def __init__(self, title: str, rows: str) -> None:
+    def __init__(self, body: str, *, position: str = "bottomleft") -> None:
         super().__init__()
-        self._name = "Legend"
-        self.body = f"<details open><summary><b>{html.escape(title)}</b></summary>{rows}</details>"
+        self._name = "HtmlControl"
+        self.body = body
+        self.position = position
+
+
+def _legend_control(title: str, rows: str) -> HtmlControl:
+    return HtmlControl(f"<details open><summary><b>{html.escape(title)}</b></summary>{rows}</details>")
 
 
 def project_map(

@@ -7,11 +7,10 @@ import html
 import folium
 import geopandas as gpd
 from branca.colormap import LinearColormap
-from branca.element import MacroElement, Template
 
 from geo.i18n import t
 from geo.layer_specs import Registry
-from layers.render import base_map, feature_collection, legend
+from layers.render import HtmlControl, base_map, feature_collection, legend
 
 LINE_COLOURS = {
     "2A": "#2e7d32", "3-elevated": "#c2185b", "3-underground": "#880e4f", "1": "#e65100", "2": "#d81b60",
@@ -58,7 +57,7 @@ def tod_map(
         },
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
     ).add_to(fmap)
-    _ShareLegend(t("tod.share_legend", lang)).add_to(fmap)  # branca's colormap control would pull d3 from a CDN
+    _share_legend(t("tod.share_legend", lang)).add_to(fmap)  # branca's colormap control would pull d3 from a CDN
     group = folium.FeatureGroup(name=html.escape(t("tod.catchments_layer", lang)))
     folium.GeoJson(
         catchments[["line", "geometry"]].__geo_interface__,
@@ -87,24 +86,10 @@ def tod_map(
     return fmap
 
 
-class _ShareLegend(MacroElement):
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        var shareLegend = L.control({position: 'topright'});
-        shareLegend.onAdd = function () {
-            var div = L.DomUtil.create('div', 'hn-legend');
-            div.innerHTML = {{ this.body|tojson }};
-            return div;
-        };
-        shareLegend.addTo({{ this._parent.get_name() }});
-        {% endmacro %}"""
+def _share_legend(title: str) -> HtmlControl:
+    return HtmlControl(
+        f"<b>{html.escape(title)}</b><div style='width:160px;height:10px;"
+        "background:linear-gradient(to right,#f7fbff,#6baed6,#08306b)'></div>"
+        "<div style='display:flex;justify-content:space-between;width:160px'><span>0%</span><span>50%</span><span>100%</span></div>",
+        position="topright",
     )
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self._name = "ShareLegend"
-        self.body = (
-            f"<b>{html.escape(title)}</b><div style='width:160px;height:10px;"
-            "background:linear-gradient(to right,#f7fbff,#6baed6,#08306b)'></div>"
-            "<div style='display:flex;justify-content:space-between;width:160px'><span>0%</span><span>50%</span><span>100%</span></div>"
-        )

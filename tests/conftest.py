@@ -19,3 +19,21 @@ def agencies():
 @pytest.fixture(scope="session")
 def tasks():
     return load_register()
+
+
+APP = str(ROOT / "app.py")
+
+
+def run_page(page: str, *, query_params: dict | None = None, timeout: int = 60, **state):
+    """Run `page` of the app once with AppTest, after setting the URL and the widget state a returning user has."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(APP, default_timeout=timeout)
+    app.switch_page(page)
+    for key, value in (query_params or {}).items():
+        app.query_params[key] = value
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.run()
+    assert not app.exception, app.exception
+    return app

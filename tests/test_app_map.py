@@ -1,27 +1,17 @@
 """AppTest of the map page: counts from the register and the features, URL restore, both languages."""
 
 from datetime import date
-from pathlib import Path
 
+from conftest import run_page
 from streamlit.testing.v1 import AppTest
 
 from geo.features import load_features
 from geo.filters import TaskFilter, apply_filter
 from geo.mapdata import visible_features
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
 
 def run_map(query_params: dict | None = None, **state) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.switch_page("pages/map.py")
-    for key, value in (query_params or {}).items():
-        app.query_params[key] = value
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return run_page("pages/map.py", query_params=query_params, **state)
 
 
 def counts_line(app: AppTest) -> str:

@@ -3,22 +3,14 @@
 from datetime import date
 
 import pytest
+from conftest import run_page
 from streamlit.testing.v1 import AppTest
 
 from geo.filters import TaskFilter, apply_filter
 
-APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "app.py")
-
 
 def run_app(page: str = "pages/register.py", **state) -> AppTest:
-    """Run the app once on `page` with the given widget state (set before the run, as a returning user has it)."""
-    app = AppTest.from_file(APP, default_timeout=30)
-    app.switch_page(page)
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return run_page(page, **state)
 
 
 def count_text(app: AppTest) -> str:

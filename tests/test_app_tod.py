@@ -1,23 +1,15 @@
 """AppTest of the TOD page: the figures shown are those of geo.tod for the same choices."""
 
 from datetime import date
-from pathlib import Path
 
+from conftest import run_page
 from streamlit.testing.v1 import AppTest
 
 from geo.tod import run_coverage
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
 
 def run_tod(**state) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=90)
-    app.switch_page("pages/tod.py")
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return run_page("pages/tod.py", timeout=90, **state)
 
 
 def metrics(app: AppTest) -> dict[str, str]:
