@@ -21,8 +21,10 @@ def preload() -> None:
 
     import geo.context
     import geo.features
-    import geo.mapdata  # noqa: F401
+    import geo.mapdata
     import layers.render  # noqa: F401
+
+    geo.context.load_context(light=True)  # read and simplify the wards once, before the first visitor
 
 
 if __name__ == "__main__":

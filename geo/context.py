@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import geopandas as gpd
 
 from geo import settings
@@ -27,6 +29,7 @@ def load_wards(path=settings.WARDS_GEOJSON) -> gpd.GeoDataFrame:
     return frame.set_index("name", drop=False)
 
 
+@functools.lru_cache(maxsize=2)
 def load_context(*, light: bool = False) -> dict[str, gpd.GeoDataFrame]:
     """Return the context frames by layer id: ``boundary``, ``wards``, ``red_river``.
 
@@ -35,6 +38,12 @@ def load_context(*, light: bool = False) -> dict[str, gpd.GeoDataFrame]:
     light : bool
         Simplify (30 m, in EPSG:32648) and round (1e-4 degrees, about 11 m) for the map payload:
         context is drawn at city scale.
+
+    Returns
+    -------
+    dict of str to geopandas.GeoDataFrame
+        Read once per process (the files are data of record and do not change while
+        it runs); callers must not modify the frames.
     """
     frames = {
         "boundary": _read(settings.BOUNDARY_GEOJSON),
