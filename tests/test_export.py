@@ -349,7 +349,8 @@ def test_layer_filter_limits_the_files(tmp_path):
     assert {name for name in result.members if name.endswith((".zip", ".geojson"))} == {
         "shapefile/bridge_line.zip", "shapefile/bridge_point.zip", "geojson/bridge.geojson",
     }  # fmt: skip
-    assert {layer: n for layer, n in result.feature_counts.items() if n} == {"bridge": 18}
+    bridges = int((load_features()["layer"] == "bridge").sum())  # the default filter shows every bridge
+    assert {layer: n for layer, n in result.feature_counts.items() if n} == {"bridge": bridges}
 
 
 def test_nothing_visible_writes_tasks_and_map_and_says_what_was_skipped(tmp_path):

@@ -400,8 +400,16 @@ def ring_features() -> list[dict]:
     return out
 
 
+BESIDE = {  # planned bridges the sources place beside an existing one, with no coordinate of their own
+    "Cầu Đuống mới (đường sắt + đường bộ)": "Cầu Đuống (cũ, đường sắt + đường bộ)",
+    "Cầu Thăng Long mới": "Cầu Thăng Long",
+}
+BESIDE_OFFSET_M = 150.0
+
+
 def bridge_features() -> list[dict]:
     out = []
+    drawn: dict[str, object] = {}
     for number, bridge in enumerate(PLACES["bridges"]["items"], start=1):
         ends = [e for e in bridge.get("ends", []) if e.get("lon") is not None]
         mid = bridge.get("midpoint") or None
@@ -417,11 +425,21 @@ def bridge_features() -> list[dict]:
             geometry, used = Point(mid["lon"], mid["lat"]), [mid]
         elif ends:
             geometry = Point(ends[0]["lon"], ends[0]["lat"])
+        elif bridge["name_vi"] in BESIDE and BESIDE[bridge["name_vi"]] in drawn:
+            neighbour = BESIDE[bridge["name_vi"]]
+            line = gpd.GeoSeries([drawn[neighbour]], crs=settings.CRS_STORE).to_crs(settings.CRS_MEASURE).iloc[0]
+            geometry = (
+                gpd.GeoSeries([line.offset_curve(BESIDE_OFFSET_M)], crs=settings.CRS_MEASURE).to_crs(settings.CRS_STORE).iloc[0]
+            )
+            used = [{"name": bridge["name_vi"], "coord_quality": "schematic",
+                     "coord_source": f"drawn {BESIDE_OFFSET_M:.0f} m beside {neighbour} (same crossing per the sources; "
+                     "its own alignment is not published)"}]  # fmt: skip
         else:
             continue  # no coordinate at all: listed by validate as a task without feature, never invented
         if geometry.geom_type == "LineString" and _length_m(geometry) < 300:
             # both points are on one bank (e.g. two sources for Long Biên's west end): keep one point, never a fake span
             geometry, used = Point(used[0]["lon"], used[0]["lat"]), [used[0]]
+        drawn[bridge["name_vi"]] = geometry
         quality = quality_of(used)
         if geometry.geom_type == "LineString" and len(used) == 2 and used[1] is mid:
             quality = "schematic"
