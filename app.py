@@ -59,8 +59,7 @@ def sidebar(lang: str) -> TaskFilter:
 
 def mirror_in_url(choice: TaskFilter, lang: str) -> None:
     params = choice.to_query_params()
-    if choice.as_of == date.today():
-        params.pop("as_of", None)
+    params["as_of"] = choice.as_of_or_today().isoformat()  # a shared link keeps its day, also when it was "today"
     if lang != "vi":
         params["lang"] = lang
     if st.session_state.basemap != "none":
@@ -71,6 +70,7 @@ def mirror_in_url(choice: TaskFilter, lang: str) -> None:
 
 try:
     _frame.init_state()
+    _frame.keep_widget_state()
 except PlanningMapError as error:
     st.error(f"{error}")
     st.stop()

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import geopandas as gpd
 
@@ -173,7 +174,8 @@ def _coverage(args) -> int:
         lines=lines, radius_m=args.radius, as_of=as_of, study_area=args.study_area, method=args.method,
         include_estimates=args.include_estimates, population=population, network=network,
     )  # fmt: skip
-    report = coverage_report(result, skipped)
+    source = f"uploaded layer {args.population} (column {args.population_column}); area weighting" if args.population else None
+    report = coverage_report(result, skipped, **({"population_source": source} if source else {}))
     report["as_of"] = as_of.isoformat()
     report["lines_asked"] = lines or "all"
     if args.json:
@@ -189,7 +191,11 @@ def _coverage(args) -> int:
 def _refresh(from_xml: str | None, output: str) -> int:
     from geo.osm_refresh import fetch_layers, layers_from_xml, write_layers
 
-    layers = layers_from_xml(from_xml) if from_xml else fetch_layers()
+    try:
+        layers = layers_from_xml(from_xml) if from_xml else fetch_layers()
+    except (OSError, ConnectionError) as error:  # requests' errors derive from OSError
+        msg = f"cannot reach OpenStreetMap ({type(error).__name__}); refresh-osm needs internet, or use --from-xml FILE."
+        raise InvalidArgumentError(msg) from error
     for path in write_layers(layers, output):
         print(f"written: {path}")
     print(f"Attribution: {settings.OSM_ATTRIBUTION}, {settings.OSM_LICENCE}")
@@ -197,6 +203,9 @@ def _refresh(from_xml: str | None, output: str) -> int:
 
 
 def _import(path: str, doc_id: str, output: str | None) -> int:
+    if output and not Path(output).resolve().parent.is_dir():
+        msg = f"-o {output}: the folder {Path(output).resolve().parent} does not exist; create it first."
+        raise InvalidArgumentError(msg)
     result = import_tasks(path, load_agencies(), doc_id=doc_id)
     print(f"{len(result.tasks)} row(s) read, {len({p.row for p in result.problems})} flagged.")
     for problem in result.problems:

@@ -8,6 +8,7 @@ import geopandas as gpd
 
 from geo import settings
 from geo.errors import DataFileError
+from geo.i18n import t
 from geo.mapdata import light_geometry
 
 
@@ -20,12 +21,10 @@ def load_wards(path=settings.WARDS_GEOJSON) -> gpd.GeoDataFrame:
         If the file is missing or unreadable.
     """
     frame = _read(path)
-    frame["label"] = [
-        f"{name} — {int(pop):,} người (2025-07-01)".replace(",", ".")
-        if pop == pop and pop is not None
-        else f"{name} — dân số: chưa có"
-        for name, pop in zip(frame["name"], frame["population"], strict=True)
-    ]
+    for column, lang in (("label", "vi"), ("label_en", "en")):
+        frame[column] = [
+            _ward_label(name, population, lang) for name, population in zip(frame["name"], frame["population"], strict=True)
+        ]
     return frame.set_index("name", drop=False)
 
 
@@ -61,3 +60,10 @@ def _read(path) -> gpd.GeoDataFrame:
     except Exception as error:  # pyogrio raises several types for a missing or broken file
         msg = f"{path}: cannot read the context layer ({type(error).__name__}: {error})."
         raise DataFileError(msg) from error
+
+
+def _ward_label(name: str, population, lang: str) -> str:
+    if population is None or population != population:  # NaN: unknown, never zero
+        return t("ward.unknown", lang, name=name)
+    separator = "." if lang == "vi" else ","
+    return t("ward.population", lang, name=name, population=f"{int(population):,}".replace(",", separator))

@@ -118,7 +118,8 @@ def import_tasks(path: Path | str, agencies: AgencyIndex, *, doc_id: str, due_sc
 def _read_table(path: Path) -> pd.DataFrame:
     try:
         if path.suffix.lower() == ".csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            # blank lines are kept so that row numbers match what a spreadsheet shows
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
         return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
     except UnicodeDecodeError as error:
         msg = f"{path.name}: not UTF-8 text ({error.reason} at byte {error.start}). Save the CSV as UTF-8."

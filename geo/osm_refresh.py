@@ -35,7 +35,7 @@ class OsmLayerQuery:
 
 QUERIES: tuple[OsmLayerQuery, ...] = (
     OsmLayerQuery("metro_line", {"railway": ["subway", "light_rail", "construction"]}, "", ("LineString", "MultiLineString")),
-    OsmLayerQuery("metro_station", {"railway": ["station", "halt"], "public_transport": "station"}, "", ("Point",)),
+    OsmLayerQuery("metro_station", {"station": ["subway", "light_rail"]}, "", ("Point",)),
     OsmLayerQuery("bridge", {"bridge": True}, r"^(?:Cầu|cầu)\b", ("LineString", "MultiLineString", "Polygon")),
     OsmLayerQuery(
         "industrial_zone",
@@ -43,7 +43,12 @@ QUERIES: tuple[OsmLayerQuery, ...] = (
         r"(?:Khu công nghiệp|Khu công nghệ|KCN|KCNC)",
         ("Polygon", "MultiPolygon"),
     ),
-    OsmLayerQuery("ring_road", {"highway": True}, r"Vành [đĐ]ai", ("LineString", "MultiLineString")),
+    OsmLayerQuery(
+        "ring_road",
+        {"highway": ["motorway", "trunk", "primary", "secondary", "motorway_link", "trunk_link"]},
+        r"Vành [đĐ]ai",
+        ("LineString", "MultiLineString"),
+    ),
 )
 PLACE = "Hà Nội, Việt Nam"
 

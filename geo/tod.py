@@ -23,6 +23,7 @@ from geo import settings
 from geo.errors import InvalidArgumentError, UnknownValueError
 
 QUAD_SEGS = 32  # 128-gon circles: area within 0.05% of pi r^2
+SITE_FRAME_M = 10_000.0  # margin around the union within which the Voronoi cells of the station sites are built
 STUDY_AREAS = ("city", "urban", "inside_vd3")
 LINE_GROUPS = {"3": ("3-elevated", "3-underground")}
 
@@ -48,6 +49,7 @@ class Coverage:
     wards: pd.DataFrame = field(repr=False)
     catchments_4326: gpd.GeoDataFrame = field(repr=False)
     union_4326: gpd.GeoDataFrame = field(repr=False)
+    units_4326: gpd.GeoDataFrame = field(repr=False)
 
     def summary(self) -> dict[str, float | int | str]:
         """Return the headline figures as a JSON-ready dict."""
@@ -140,7 +142,8 @@ def circle_catchments(stations: gpd.GeoDataFrame, radius_m: float) -> gpd.GeoDat
     check_radius(radius_m)
     points = stations.geometry.to_crs(settings.CRS_MEASURE)
     circles = shapely.buffer(points.values, radius_m, quad_segs=QUAD_SEGS)
-    return gpd.GeoDataFrame(stations.drop(columns="geometry"), geometry=circles, crs=settings.CRS_MEASURE)
+    attributes = stations.drop(columns="geometry").assign(x_m=points.x.to_numpy(), y_m=points.y.to_numpy())
+    return gpd.GeoDataFrame(attributes, geometry=circles, crs=settings.CRS_MEASURE)
 
 
 def check_radius(radius_m: float) -> float:
@@ -282,6 +285,9 @@ def coverage(
         wards=ward_table,
         catchments_4326=catch_4326,
         union_4326=union_4326,
+        units_4326=gpd.GeoDataFrame(
+            ward_table[["name", "share_covered", "population_known"]], geometry=base.geoms, crs=settings.CRS_MEASURE
+        ).to_crs(settings.CRS_STORE),
     )
 
 
@@ -299,28 +305,41 @@ def _allocate(geoms: np.ndarray, base: PopulationBase) -> tuple[np.ndarray, np.n
 
 
 def _station_table(catchments, geoms, own_km2, union, base: PopulationBase) -> pd.DataFrame:
-    points = shapely.centroid(catchments.geometry.values) if "site" not in catchments else catchments["site"].to_numpy()
-    if len(points) == 0:
-        return pd.DataFrame(columns=["line", "name", "own_km2", "allocated_km2", "allocated_population", "unknown_km2"])
-    if len(points) > 1:
-        cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=union.envelope.buffer(10_000)))
-        tree = shapely.STRtree(cells)
-        order = tree.query(points, predicate="intersects")
+    """Per station: own area, and the union split to the nearest station site (Voronoi cells, EPSG:32648).
+
+    Stations of several lines at one site (interchanges) share that site's cell in equal parts,
+    so the allocated areas and populations add up to the union and its population.
+    """
+    columns = ["line", "name", "own_km2", "allocated_km2", "allocated_population", "unknown_km2", "shared_site"]
+    if len(catchments) == 0:
+        return pd.DataFrame(columns=columns)
+    if {"x_m", "y_m"} <= set(catchments.columns):
+        xy = catchments[["x_m", "y_m"]].to_numpy(dtype=float)
+    else:
+        xy = shapely.get_coordinates(shapely.centroid(catchments.geometry.values))
+    sites, site_of = np.unique(np.round(xy, 1), axis=0, return_inverse=True)
+    site_of = site_of.ravel()
+    points = shapely.points(sites)
+    if len(sites) > 1:
+        frame = shapely.buffer(union.envelope, SITE_FRAME_M)
+        cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=frame))
+        cell_index = shapely.STRtree(cells).query(points, predicate="intersects")
         cell_of = np.empty(len(points), dtype=object)
-        for point_index, cell_index in zip(*order, strict=True):
-            cell_of[point_index] = cells[cell_index]
+        cell_of[cell_index[0]] = cells[cell_index[1]]
         allocated = shapely.intersection(np.array([union] * len(points), dtype=object), cell_of)
     else:
         allocated = np.array([union], dtype=object)
     pop, unknown = _allocate(allocated, base)
+    sharing = np.bincount(site_of)[site_of]
     table = pd.DataFrame(
         {
             "line": catchments["line"].to_numpy(),
             "name": catchments["name"].to_numpy(),
             "own_km2": own_km2,
-            "allocated_km2": shapely.area(allocated) / 1e6,
-            "allocated_population": pop,
-            "unknown_km2": unknown / 1e6,
+            "allocated_km2": shapely.area(allocated)[site_of] / 1e6 / sharing,
+            "allocated_population": pop[site_of] / sharing,
+            "unknown_km2": unknown[site_of] / 1e6 / sharing,
+            "shared_site": sharing > 1,
         },
         index=catchments.index,
     )
@@ -372,6 +391,14 @@ def read_population_layer(path, column: str) -> gpd.GeoDataFrame:
         msg = f"{path}: no column {column!r}; columns are {[c for c in frame.columns if c != 'geometry']}."
         raise InvalidArgumentError(msg)
     frame = frame[frame.geometry.notna()]
+    if frame.crs.is_geographic:
+        west, south, east, north = frame.total_bounds
+        if max(abs(west), abs(east)) > 180 or max(abs(south), abs(north)) > 90:
+            msg = (
+                f"{path}: coordinates such as ({west:.0f}, {south:.0f}) are not degrees, but the file says {frame.crs.to_string()}; "
+                "the layer was probably saved with the wrong CRS (metres labelled as EPSG:4326). Save it with its true CRS."
+            )
+            raise InvalidArgumentError(msg)
     frame = frame[frame.geom_type.isin(["Polygon", "MultiPolygon"])]
     if frame.empty:
         msg = f"{path}: no polygon in the layer; population must be given by area (wards, grid cells)."
@@ -454,6 +481,9 @@ def run_coverage(
     stations = select_stations(features, lines=lines, open_by=as_of or date.today(), include_estimates=include_estimates)
     area = study_area_polygon(study_area, boundary=context["boundary"], wards=context["wards"], features=features)
     base = population_base(population if population is not None else context["wards"], area)
+    if population is not None and base.population_study == 0:
+        msg = "The population layer does not overlap the study area (or has no population inside it): check its CRS and extent."
+        raise InvalidArgumentError(msg)
     skipped = pd.DataFrame(columns=["name", "line", "reason"])
     if method == "circle":
         catchments = circle_catchments(stations, radius_m)
@@ -462,15 +492,25 @@ def run_coverage(
 
         network = network or load_walk_network(settings.STREETS_OSM)
         catchments, skipped = walk_catchments(stations, network, radius_m, progress=progress)
+    if catchments.empty:
+        msg = (
+            f"No station of the chosen lines is covered by the street network ({len(skipped)} skipped). "
+            "Choose stations inside it (the shipped network covers central Hà Nội), load a larger network, or use circles."
+        )
+        raise InvalidArgumentError(msg)
     result = coverage(catchments, base, radius_m=radius_m, method=method, study_area_name=study_area)
     return result, skipped
 
 
-def coverage_report(result: Coverage, skipped: pd.DataFrame | None = None) -> dict:
+OSM_POPULATION = "OSM ward population tags, 2025-07-01 (72 of 126 units); area weighting"
+
+
+def coverage_report(result: Coverage, skipped: pd.DataFrame | None = None, *, population_source: str = OSM_POPULATION) -> dict:
     """Return the figures of `result` as a JSON-ready dict (summary, per line, per station, skipped)."""
 
     def records(frame: pd.DataFrame) -> list[dict]:
-        clean = frame.reset_index(drop=True) if frame.index.name in frame.columns else frame.reset_index(names="id")
+        keep_index = frame.index.name is not None and frame.index.name not in frame.columns
+        clean = frame.reset_index() if keep_index else frame.reset_index(drop=True)
         return json_safe(clean.to_dict("records"))
 
     return {
@@ -481,7 +521,7 @@ def coverage_report(result: Coverage, skipped: pd.DataFrame | None = None) -> di
             result.wards.loc[~result.wards["population_known"] & (result.wards["covered_km2"] > 0), ["name", "covered_km2"]]
         ),
         "skipped_stations": records(skipped) if skipped is not None else [],
-        "population_source": "OSM ward population tags, 2025-07-01 (72 of 126 units); area weighting",
+        "population_source": population_source,
     }
 
 
@@ -540,7 +580,7 @@ def coverage_zip(result: Coverage, skipped: pd.DataFrame, params: dict[str, obje
         "data_sha256": {path.name: sha256_of(path) for path in DATA_FILES if path.exists()},
         "app_version": geo.__version__,
         "licence": MAP_DATA_LICENCE,
-        "note": "Population by area weighting over wards (OSM 2025 tags); wards without population are reported as unknown area.",
+        "note": f"Population: {params.get('population_source', OSM_POPULATION)}; units without population are reported as unknown area.",
         "members": sorted(members),
     }
     members["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")

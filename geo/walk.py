@@ -121,14 +121,15 @@ def walk_catchments(
             skipped.append({"name": station["name"], "line": station["line"], "reason": f"not covered by {network.source}"})
         else:
             shape = _reach(network, node, radius_m - snap, edge_buffer_m)
-            rows.append({**station.drop(labels="geometry").to_dict(), "station_id": index,
+            rows.append({**station.drop(labels="geometry").to_dict(), "station_id": index, "x_m": point.x, "y_m": point.y,
                          "pedshed_ratio": shape.area / circle_area,
                          "truncated": not network.hull.contains(point.buffer(radius_m, quad_segs=QUAD_SEGS))})  # fmt: skip
             geoms.append(shape)
         if progress:
             progress((position + 1) / len(stations), str(station["name"]))
     index = pd.Index([row.pop("station_id") for row in rows], name=stations.index.name)
-    catchments = gpd.GeoDataFrame(rows, geometry=geoms, crs=settings.CRS_MEASURE, index=index)
+    columns = [c for c in stations.columns if c != "geometry"] + ["x_m", "y_m", "pedshed_ratio", "truncated"]
+    catchments = gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns, index=index), geometry=geoms, crs=settings.CRS_MEASURE)
     return catchments, pd.DataFrame(skipped, columns=["name", "line", "reason"])
 
 

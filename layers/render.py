@@ -281,7 +281,7 @@ def project_map(
     for layer_id in registry.ids("context"):
         if layer_id in context:
             spec = registry.get(layer_id)
-            tip = {"wards": "label", "boundary": None, "red_river": "name"}.get(layer_id)
+            tip = {"wards": "label_en" if lang == "en" else "label", "boundary": None, "red_river": "name"}.get(layer_id)
             context_group(context[layer_id], name=spec.label(lang), color=spec.color, weight=spec.weight, tip_field=tip).add_to(
                 fmap
             )

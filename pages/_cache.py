@@ -61,7 +61,8 @@ def visible(params: tuple[tuple[str, str], ...]) -> gpd.GeoDataFrame:
 
 @st.cache_data(max_entries=64)
 def tasks_with_links(params: tuple[tuple[str, str], ...]) -> pd.DataFrame:
-    return task_table(filtered_tasks(params), features())
+    """The matching tasks with the ids of their features shown on the map (``on_map`` follows the layer filters)."""
+    return task_table(filtered_tasks(params), visible(params))
 
 
 def filter_key(choice: TaskFilter) -> tuple[tuple[str, str], ...]:
@@ -91,19 +92,41 @@ def population_layer(path: str, column: str) -> tuple[gpd.GeoDataFrame, list[str
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def coverage_run(lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str, method: str, estimates: bool,
-                 population_path: str = "", population_column: str = "", network_path: str = "", _progress=None):  # fmt: skip
-    """Run a TOD coverage keyed on simple values (uploads are keyed by their saved path)."""
+def coverage_run(lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str, estimates: bool,
+                 population_path: str = "", population_column: str = ""):  # fmt: skip
+    """Run a circle TOD coverage keyed on simple values (uploads are keyed by their saved path)."""
     from datetime import date
 
     from geo.tod import run_coverage
 
     population = population_layer(population_path, population_column)[0] if population_path else None
-    network = walk_network(network_path or str(settings.STREETS_OSM)) if method == "walk" else None
     return run_coverage(
-        lines=lines, radius_m=radius_m, as_of=date.fromisoformat(as_of), study_area=study_area, method=method,
-        include_estimates=estimates, population=population, network=network, progress=_progress,
+        lines=lines, radius_m=radius_m, as_of=date.fromisoformat(as_of), study_area=study_area, method="circle",
+        include_estimates=estimates, population=population,
     )  # fmt: skip
+
+
+_WALK_RUNS: dict[tuple, tuple] = {}  # walking runs: kept here, not in st.cache, because they report progress
+
+
+def walk_coverage_run(lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str, estimates: bool,
+                      population_path: str = "", population_column: str = "", network_path: str = "", progress=None):  # fmt: skip
+    """Run a walking TOD coverage, remembering the last results; `progress` is called only when it computes."""
+    from datetime import date
+
+    from geo.tod import run_coverage
+
+    key = (lines, radius_m, as_of, study_area, estimates, population_path, population_column, network_path)
+    if key not in _WALK_RUNS:
+        population = population_layer(population_path, population_column)[0] if population_path else None
+        _WALK_RUNS[key] = run_coverage(
+            lines=lines, radius_m=radius_m, as_of=date.fromisoformat(as_of), study_area=study_area, method="walk",
+            include_estimates=estimates, population=population, progress=progress,
+            network=walk_network(network_path or str(settings.STREETS_OSM)),
+        )  # fmt: skip
+        while len(_WALK_RUNS) > 16:
+            _WALK_RUNS.pop(next(iter(_WALK_RUNS)))
+    return _WALK_RUNS[key]
 
 
 def saved_upload(upload) -> str:

@@ -51,6 +51,20 @@ def init_state() -> None:
             st.session_state[key] = value
 
 
+FILTER_KEYS = (*STATE_DEFAULTS, "basemap")
+
+
+def keep_widget_state(keys: tuple[str, ...] = FILTER_KEYS) -> None:
+    """Re-assign the filter values so a widget keeps its value when its label changes (language switch).
+
+    Streamlit gives a widget a new identity when its label or options' labels change and then drops the
+    old value; writing the value back under the same key before the widget is drawn keeps it.
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def choice_from_state() -> TaskFilter:
     """Return the planner's choice from the widget keys."""
     state = st.session_state

@@ -76,9 +76,8 @@ def coverage_metrics(result, *, lang: str, baseline=None) -> None:
     cols[1].metric(
         t("tod.union", lang), f"{result.union_area_km2:.2f} km²", delta(result.union_area_km2, "union_area_km2", "{:+.2f} km²")
     )
-    cols[2].metric(
-        t("tod.share", lang), f"{result.coverage_share:.2%}", delta(result.coverage_share * 100, "coverage_share", "{:+.2f}")
-    )
+    share_delta = None if baseline is None else f"{(result.coverage_share - baseline.coverage_share) * 100:+.2f} pp"
+    cols[2].metric(t("tod.share", lang), f"{result.coverage_share:.2%}", share_delta)
     cols[3].metric(
         t("tod.population", lang),
         f"{result.population_covered:,.0f}",
@@ -121,3 +120,11 @@ def registry_label(layer_id: str, lang: str) -> str:
 def labelled(frame, lang: str) -> dict:
     """Return column_config labels from the catalogue for the columns of `frame` (key ``tcol.<column>``)."""
     return {column: t(f"tcol.{column}", lang) for column in frame.columns if f"tcol.{column}" != t(f"tcol.{column}", lang)}
+
+
+def rounded(frame):
+    """Return `frame` with areas and shares to 3 decimals and populations to whole persons."""
+    out = frame.round(3)
+    for column in [c for c in out.columns if "population" in c and out[c].dtype.kind == "f"]:
+        out[column] = out[column].round(0)
+    return out

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from geo.errors import PlanningMapError
 from geo.i18n import t
 from geo.mapdata import bounds_of, light_geometry
+from layers.export_html import standalone_map_html
 from layers.render import project_map
 from pages import _cache, _frame, _panels
 
@@ -50,7 +51,7 @@ with right:
     else:
         st.info(t("map.click_hint", lang))
 
-_panels.export_panel(choice, sorted(set(visible["layer"])), lang=lang, html_map=lambda: fmap.get_root().render())
+_panels.export_panel(choice, sorted(set(visible["layer"])), lang=lang, html_map=lambda: standalone_map_html(choice, lang))
 st.markdown(f"**{t('map.tasks_below', lang)}**")
 table = tasks.assign(
     on_map=tasks["on_map"].map(lambda on: t("map.on_map", lang) if on else t("map.not_on_map", lang)),

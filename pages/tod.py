@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -10,16 +11,19 @@ from streamlit_folium import st_folium
 from geo import settings
 from geo.errors import PlanningMapError
 from geo.i18n import t
+from geo.mapdata import light_geometry
 from geo.tod import coverage_zip
 from layers.tod_render import tod_map
 from pages import _cache, _frame, _panels
 
 lang, choice = _frame.current()
+_frame.keep_widget_state(("tod_lines", "tod_phase", "tod_compare", "tod_estimates", "tod_radius", "tod_study", "tod_method"))
 st.title(t("tod.title", lang))
-stations_all = _cache.features().query("layer == 'metro_station'")
-lines_known = sorted(set(stations_all["line"]))
+features = _cache.features()
+line_names = features[features["layer"] == "metro_line"].set_index("line")["name_en" if lang == "en" else "name"]
 top = st.columns([3, 2, 2, 2])
-lines = top[0].multiselect(t("tod.lines", lang), lines_known, default=["2A", "3-elevated", "3-underground"], key="tod_lines")
+lines = top[0].multiselect(t("tod.lines", lang), list(line_names.index), default=["2A", "3-elevated", "3-underground"],
+                           key="tod_lines", format_func=lambda line: f"{line} · {line_names[line]}", placeholder=t("filters.all", lang))  # fmt: skip
 phase = top[1].date_input(t("tod.phase", lang), value=choice.as_of_or_today(), key="tod_phase", format="DD/MM/YYYY")
 compare = top[2].date_input(t("tod.compare", lang), value=None, key="tod_compare", format="DD/MM/YYYY")
 estimates = top[3].checkbox(t("tod.estimates", lang), key="tod_estimates")
@@ -37,63 +41,50 @@ with st.expander(f"{t('tod.population_file', lang)} · {t('tod.network_file', la
     net_file = st.file_uploader(t("tod.network_file", lang), type=["osm", "bz2", "graphml", "xml"], key="tod_net_file")
 pop_path = _cache.saved_upload(pop_file) if pop_file else ""
 net_path = _cache.saved_upload(net_file) if net_file else ""
+args = (tuple(lines), float(radius or 1000))
 
 
 def run(as_of: date):
-    bar = st.progress(0.0, text=t("tod.progress", lang)) if method == "walk" else None
-    result = _cache.coverage_run(tuple(lines), float(radius or 1000), as_of.isoformat(), study, method, estimates, pop_path,
-                                 pop_column if pop_path else "", net_path,
-                                 _progress=(lambda f, name: bar.progress(f, text=f"{t('tod.progress', lang)}: {name}")) if bar else None)  # fmt: skip
-    if bar:
-        bar.empty()
+    common = (*args, as_of.isoformat(), study, estimates, pop_path, pop_column if pop_path else "")
+    if method == "circle":
+        return _cache.coverage_run(*common)
+    bar = st.progress(0.0, text=t("tod.progress", lang))
+    result = _cache.walk_coverage_run(
+        *common, net_path, progress=lambda f, name: bar.progress(f, text=f"{t('tod.progress', lang)}: {name}")
+    )
+    bar.empty()
     return result
 
 
 try:
     if pop_path:
         for message in _cache.population_layer(pop_path, pop_column)[1]:
-            st.warning(message)
+            st.warning(message.replace(pop_path, pop_file.name))
     result, skipped = run(phase)
     other = run(compare)[0] if compare else None
 except PlanningMapError as error:
-    st.error(f"{t('error.prefix', lang)}: {error}")
+    st.error(f"{t('error.prefix', lang)}: {str(error).replace(pop_path or '¤', pop_file.name if pop_file else '')}")
     st.stop()
 
+if len(skipped):
+    st.warning(t("tod.covered_of", lang, n=result.n_stations, total=result.n_stations + len(skipped)))
 _panels.coverage_metrics(result, lang=lang)
 if other is not None:
     st.subheader(f"{t('tod.comparison', lang)}: {compare:%d/%m/%Y} — {t('tod.adds', lang)}")
     _panels.coverage_metrics(other, lang=lang, baseline=result)
-wards = (
-    _cache.context()["wards"].drop(columns=["population"]).join(result.wards[["share_covered", "population_known"]], how="inner")
-)
-shown = stations_all.loc[stations_all.index.isin(result.stations.index)]
+shown = features.loc[features.index.isin(result.stations.index)]
+units = light_geometry(result.units_4326, tolerance_m=30.0, decimals=4)
 fmap = tod_map(
-    result.catchments_4326, shown, wards, _cache.registry(), lang=lang, basemap=st.session_state.get("basemap", "none")
+    result.catchments_4326, shown, units, _cache.registry(), lang=lang, basemap=st.session_state.get("basemap", "none")
 )
 st_folium(fmap, key="tod_map", height=560, use_container_width=True, returned_objects=[])
-params = {
-    "lines": lines,
-    "radius_m": radius,
-    "as_of": phase.isoformat(),
-    "study_area": study,
-    "method": method,
-    "estimates": estimates,
-}
+params = {"lines": lines, "radius_m": radius, "as_of": phase.isoformat(), "study_area": study, "method": method, "estimates": estimates,
+          "population_source": f"uploaded layer {Path(pop_file.name).name}" if pop_file else "OSM wards 2025"}  # fmt: skip
 st.download_button(t("export.tod", lang), data=lambda: coverage_zip(result, skipped, params), file_name=f"hanoi-tod-{phase}-{radius}m.zip",
                    mime="application/zip", key="tod_export", on_click="ignore", icon=":material/download:")  # fmt: skip
-tabs = st.tabs(
-    [
-        t("tod.per_station", lang),
-        t("tod.per_line", lang),
-        t("tod.per_ward", lang),
-        t("tod.unknown_wards", lang),
-        t("tod.skipped", lang),
-    ]
-)
-tabs[0].dataframe(result.stations.round(3), width="stretch", key="tod_station_table")
-tabs[1].dataframe(result.lines.round(3), width="stretch", hide_index=True, key="tod_line_table")
-tabs[2].dataframe(result.wards.query("covered_km2 > 0").round(3), width="stretch", hide_index=True, key="tod_ward_table")
-tabs[3].dataframe(
-    result.wards.query("covered_km2 > 0 and not population_known")[["name", "covered_km2"]].round(3), hide_index=True
-)
-tabs[4].dataframe(skipped, hide_index=True)
+names = ["tod.per_station", "tod.per_line", "tod.per_ward", "tod.unknown_wards", "tod.skipped"]
+tables = [result.stations, result.lines, result.wards.query("covered_km2 > 0"),
+          result.wards.query("covered_km2 > 0 and not population_known")[["name", "covered_km2"]], skipped]  # fmt: skip
+for tab, table, name in zip(st.tabs([t(n, lang) for n in names]), tables, names, strict=True):
+    tab.dataframe(_panels.rounded(table), width="stretch", hide_index=name != "tod.per_station", key=f"{name}_table",
+                  column_config=_panels.labelled(table, lang))  # fmt: skip

@@ -40,3 +40,23 @@ def test_english_labels():
     app = run_tod(lang="en", tod_lines=["2A"], tod_radius=500)
     assert app.title[0].value == "Station catchments (TOD)"
     assert metrics(app)["Stations"] == "12"
+
+
+def test_walking_method_reruns_and_reports_coverage_of_the_network():
+    state = {"tod_lines": ["2A", "3-underground"], "tod_phase": date(2030, 12, 31), "tod_radius": 800, "tod_method": "walk"}
+    app = run_tod(**state)
+    assert metrics(app)["Số ga"] == "7"  # the central street network covers Cát Linh, La Thành, Thái Hà and line 3's 4
+    assert any("phủ 7 trên 16 ga" in warning.value for warning in app.warning)  # 12 on 2A + 4 underground by 2030
+    app.run()  # a rerun with the same choices reuses the result
+    assert not app.exception
+    app = run_tod(**{**state, "tod_lines": ["3-elevated"]})  # no station on the network: a message, not a crash
+    assert "No station of the chosen lines is covered" in app.error[0].value
+
+
+def test_comparison_share_delta_is_in_percentage_points():
+    app = run_tod(tod_lines=["3-elevated", "3-underground"], tod_phase=date(2026, 11, 22), tod_compare=date(2030, 12, 31),
+                  tod_radius=500)  # fmt: skip
+    _, second = (m for m in app.metric if m.label == "Tỷ lệ vùng nghiên cứu")
+    today, _ = run_coverage(lines=["3"], radius_m=500, as_of=date(2026, 11, 22))
+    later, _ = run_coverage(lines=["3"], radius_m=500, as_of=date(2030, 12, 31))
+    assert second.delta == f"{(later.coverage_share - today.coverage_share) * 100:+.2f} pp"

@@ -59,3 +59,12 @@ def test_wrong_type_and_broken_files(tmp_path, agencies):
     latin.write_bytes("task,lead_agency_raw,due_raw\nC\xe1u,S\xe1,2026\n".encode("latin-1"))
     with pytest.raises(ImportFileError, match="not UTF-8"):
         import_tasks(latin, agencies, doc_id="X")
+
+
+def test_row_numbers_count_blank_lines(tmp_path, agencies):
+    path = tmp_path / "plan.csv"
+    path.write_text("task,lead_agency_raw,due_raw\nA,Sở Xây dựng,2027\n\nB,Sở Xây dựng,sớm\n", encoding="utf-8")
+    result = import_tasks(path, agencies, doc_id="X")
+    assert [(p.row, p.reason.split(":")[0]) for p in result.problems if p.reason.startswith("unparsed")] == [
+        (4, "unparsed_deadline")
+    ]

@@ -184,3 +184,49 @@ def test_coverage_zip_members_and_figures():
     assert len(catchments) == 12 == manifest["figures"]["n_stations"]
     assert manifest["figures"]["union_area_km2"] == pytest.approx(result.union_area_km2, abs=1e-4)
     assert stations_csv.startswith(b"\xef\xbb\xbf") and "Thượng Đình".encode() in stations_csv
+
+
+def test_interchange_sites_share_their_cell_so_allocations_add_up():
+    from geo.tod import run_coverage
+
+    result, _ = run_coverage(radius_m=1000, as_of=date(2026, 11, 22), include_estimates=True)
+    stations = result.stations
+    assert stations["shared_site"].sum() >= 2  # e.g. Yên Nghĩa on 2A and its extension
+    assert stations["allocated_km2"].sum() == pytest.approx(result.union_area_km2, rel=1e-6)
+    assert stations["allocated_population"].sum() == pytest.approx(result.population_covered, rel=1e-6)
+
+
+def test_uploaded_population_units_are_drawn_from_their_own_geometry(tmp_path):
+    from geo.context import load_wards
+    from geo.tod import run_coverage
+
+    upload = load_wards().reset_index(drop=True)[["name", "population", "geometry"]]
+    path = tmp_path / "wards.gpkg"
+    upload.to_crs("EPSG:32648").to_file(path)
+    population = read_population_layer(path, "population")
+    result, _ = run_coverage(lines=["2A"], radius_m=500, as_of=date(2026, 11, 22), population=population)
+    default, _ = run_coverage(lines=["2A"], radius_m=500, as_of=date(2026, 11, 22))
+    assert result.population_covered == pytest.approx(default.population_covered, rel=1e-6)
+    assert len(result.units_4326) == len(result.wards) and result.units_4326.crs.to_epsg() == 4326
+
+
+def test_population_layer_in_the_wrong_crs_is_refused(tmp_path):
+    from geo.tod import run_coverage
+
+    metres = grid(n=2).set_crs("EPSG:4326", allow_override=True)  # UTM metres labelled as degrees
+    path = tmp_path / "wrong.gpkg"
+    metres.to_file(path)
+    with pytest.raises(InvalidArgumentError, match="not degrees"):
+        read_population_layer(path, "population")
+    far = grid(n=2, offset=(2_000_000.0, 0.0))  # right CRS, but nowhere near Hà Nội
+    path = tmp_path / "far.gpkg"
+    far.to_file(path)
+    with pytest.raises(InvalidArgumentError, match="does not overlap the study area"):
+        run_coverage(lines=["2A"], radius_m=500, as_of=date(2026, 11, 22), population=read_population_layer(path, "population"))
+
+
+def test_walking_method_with_no_covered_station_is_a_clear_error():
+    from geo.tod import run_coverage
+
+    with pytest.raises(InvalidArgumentError, match="No station of the chosen lines is covered by the street network"):
+        run_coverage(lines=["3-elevated"], radius_m=500, as_of=date(2026, 11, 22), method="walk")

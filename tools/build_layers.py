@@ -163,6 +163,10 @@ def station_features(line_id: str, line: dict, tasks: list[str], common: dict, o
         elif is_real_list:
             geometry = Point(station["lon"], station["lat"])
             quality, source = "sourced", station.get("coord_source", "")
+            if "VietMove" in source:
+                source += (
+                    " — an application's station list (not OSM): medium confidence, to check against OSM on a networked machine"
+                )
         else:
             geometry = Point(station["lon"], station["lat"])
             quality = "schematic"
@@ -441,6 +445,8 @@ def bridge_features() -> list[dict]:
             geometry, used = Point(used[0]["lon"], used[0]["lat"]), [used[0]]
         drawn[bridge["name_vi"]] = geometry
         quality = quality_of(used)
+        if bridge["name_vi"] == "Cầu Vĩnh Tuy 2 (giai đoạn 2)":  # the cited point is the first span's; the second runs beside it
+            quality = "schematic"
         if geometry.geom_type == "LineString" and len(used) == 2 and used[1] is mid:
             quality = "schematic"
         name = bridge["name_vi"]

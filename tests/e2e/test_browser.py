@@ -123,3 +123,20 @@ def test_export_button_downloads_a_zip(page, app_url, tmp_path):
     assert {"layers.gpkg", "layers.kml", "tasks.csv", "tasks.xlsx", "map.png", "map.html", "manifest.json"} <= names
     counts = manifest["counts"]["features"]
     assert counts["bridge"] == manifest["counts"]["features_total"] > 0
+
+
+def test_language_switch_keeps_the_filters(page, app_url):
+    choice = TaskFilter(agencies=("so-xay-dung",), role="lead", as_of=date(2026, 11, 22), only_past_due=True)
+    query = "&".join(f"{key}={value}" for key, value in choice.to_query_params().items())
+    page.goto(f"{app_url}/?{query}")
+    wait_for_map(page)
+    n_features, n_tasks = counts(choice)
+    page.get_by_text(f"{n_features} đối tượng trên bản đồ").first.wait_for(timeout=20_000)
+    page.get_by_text("English", exact=True).first.click()
+    page.get_by_text(f"{n_features} features on the map").first.wait_for(timeout=20_000)
+    assert f"{n_tasks} tasks match the filters" in page.content()
+    page.get_by_text("Only tasks whose deadline passed").first.wait_for(timeout=10_000)
+    page.get_by_text("Lead", exact=True).first.click()  # another rerun after the switch: filters still there
+    page.wait_for_timeout(1500)
+    assert f"{n_features} features on the map" in page.content()
+    assert "agencies=so-xay-dung" in page.url and "role=lead" in page.url
