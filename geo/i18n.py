@@ -339,3 +339,11 @@ def t(key: str, lang: str = "vi", **values: object) -> str:
     table = CATALOGUE.get(lang, CATALOGUE["vi"])
     text = table.get(key) or CATALOGUE["vi"].get(key) or key
     return text.format(**values) if values else text
+
+
+def number(value: float, lang: str = "vi", decimals: int = 0, *, signed: bool = False) -> str:
+    """Return `value` written the way readers of `lang` write numbers: 877.663 and 43,85 in Vietnamese, 877,663 and 43.85 in English."""
+    text = f"{value:{'+' if signed else ''},.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.agencies import AgencyIndex
-from geo.i18n import t
+from geo.i18n import number, t
 from geo.layer_specs import Registry
 from geo.mapdata import linked_tasks
 
@@ -66,26 +66,32 @@ def task_record(task_id: str, row: pd.Series, agencies: AgencyIndex, *, as_of: d
 
 
 def coverage_metrics(result, *, lang: str, baseline=None) -> None:
-    """Show the headline figures of a coverage run, with the change from `baseline` when given."""
+    """Show the headline figures of a coverage run (numbers written the planner's way), with deltas from `baseline`."""
 
-    def delta(value: float, attr: str, fmt: str) -> str | None:
-        return None if baseline is None else fmt.format(value - getattr(baseline, attr))
+    def delta(value: float, attr: str, decimals: int, unit: str = "") -> str | None:
+        return None if baseline is None else number(value - getattr(baseline, attr), lang, decimals, signed=True) + unit
 
     cols = st.columns(6)
-    cols[0].metric(t("tod.stations", lang), result.n_stations, delta(result.n_stations, "n_stations", "{:+d}"))
+    cols[0].metric(t("tod.stations", lang), result.n_stations, delta(result.n_stations, "n_stations", 0))
     cols[1].metric(
-        t("tod.union", lang), f"{result.union_area_km2:.2f} km²", delta(result.union_area_km2, "union_area_km2", "{:+.2f} km²")
+        t("tod.union", lang),
+        number(result.union_area_km2, lang, 2) + " km²",
+        delta(result.union_area_km2, "union_area_km2", 2, " km²"),
     )
-    share_delta = None if baseline is None else f"{(result.coverage_share - baseline.coverage_share) * 100:+.2f} pp"
-    cols[2].metric(t("tod.share", lang), f"{result.coverage_share:.2%}", share_delta)
+    share_delta = (
+        None
+        if baseline is None
+        else number((result.coverage_share - baseline.coverage_share) * 100, lang, 2, signed=True) + " pp"
+    )
+    cols[2].metric(t("tod.share", lang), number(result.coverage_share * 100, lang, 2) + "%", share_delta)
     cols[3].metric(
         t("tod.population", lang),
-        f"{result.population_covered:,.0f}",
-        delta(result.population_covered, "population_covered", "{:+,.0f}"),
+        number(result.population_covered, lang, 0),
+        delta(result.population_covered, "population_covered", 0),
     )
-    cols[4].metric(t("tod.population_share", lang), f"{result.population_share:.2%}")
-    cols[5].metric(t("tod.overlap", lang), f"{result.overlap_factor:.2f}")
-    st.caption(f"{t('tod.unknown', lang)}: {result.unknown_area_km2:.2f} km² · {t('tod.method_note', lang)}")
+    cols[4].metric(t("tod.population_share", lang), number(result.population_share * 100, lang, 2) + "%")
+    cols[5].metric(t("tod.overlap", lang), number(result.overlap_factor, lang, 2))
+    st.caption(f"{t('tod.unknown', lang)}: {number(result.unknown_area_km2, lang, 2)} km² · {t('tod.method_note', lang)}")
 
 
 def export_panel(choice, visible_layers: list[str], *, lang: str, html_map) -> None:

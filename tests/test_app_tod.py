@@ -5,6 +5,7 @@ from datetime import date
 from conftest import run_page
 from streamlit.testing.v1 import AppTest
 
+from geo.i18n import number
 from geo.tod import run_coverage
 
 
@@ -22,9 +23,9 @@ def test_line_2a_and_3_today_at_1000_m():
     app = run_tod(tod_lines=["2A", "3-elevated", "3-underground"], tod_phase=as_of, tod_radius=1000)
     shown = metrics(app)
     assert shown["Số ga"] == str(expected.n_stations) == "20"
-    assert shown["Diện tích phục vụ (hợp)"] == f"{expected.union_area_km2:.2f} km²"
-    assert shown["Dân số được phục vụ"] == f"{expected.population_covered:,.0f}"
-    assert shown["Hệ số chồng lấn"] == f"{expected.overlap_factor:.2f}"
+    assert shown["Diện tích phục vụ (hợp)"] == number(expected.union_area_km2, "vi", 2) + " km²"
+    assert shown["Dân số được phục vụ"] == number(expected.population_covered, "vi")
+    assert shown["Hệ số chồng lấn"] == number(expected.overlap_factor, "vi", 2)
 
 
 def test_phase_comparison_adds_the_underground_section():
@@ -59,4 +60,4 @@ def test_comparison_share_delta_is_in_percentage_points():
     _, second = (m for m in app.metric if m.label == "Tỷ lệ vùng nghiên cứu")
     today, _ = run_coverage(lines=["3"], radius_m=500, as_of=date(2026, 11, 22))
     later, _ = run_coverage(lines=["3"], radius_m=500, as_of=date(2030, 12, 31))
-    assert second.delta == f"{(later.coverage_share - today.coverage_share) * 100:+.2f} pp"
+    assert second.delta == number((later.coverage_share - today.coverage_share) * 100, "vi", 2, signed=True) + " pp"

@@ -32,3 +32,13 @@ def test_formatting_and_fallback():
     assert t("count.tasks", "en", n=3, total=268) == "3 tasks match the filters (of 268)"
     assert t("count.tasks", "vi", n=3, total=268) == "3 nhiệm vụ khớp bộ lọc (trên tổng 268)"
     assert t("no.such.key", "en") == "no.such.key"
+
+
+def test_numbers_are_written_per_language():
+    from geo.i18n import number
+
+    assert number(877663.4, "vi") == "877.663"
+    assert number(877663.4, "en") == "877,663"
+    assert number(43.8493, "vi", 2) == "43,85"
+    assert number(0.0934, "en", 2, signed=True) == "+0.09"
+    assert number(-1234.5, "vi", 1, signed=True) == "-1.234,5"
