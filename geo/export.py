@@ -2,9 +2,9 @@
 
 One call writes the filtered layers (GeoPackage, GeoJSON, KML, zipped
 Shapefile), the matching task records (CSV, XLSX), a static PNG map drawn
-without tiles, a standalone HTML map (given by the caller, since geo/ does not
-import folium) and a manifest (filters, as-of date, counts, checksums of the
-data of record, CRS, licence).
+without tiles, a standalone HTML map (given by the caller: folium is not used
+in geo/) and a manifest (filters, as-of date, counts, checksums of the data of
+record, CRS, licence).
 
 Member names inside the zip are fixed or built from registry layer ids only:
 no text from the user reaches a path. Geometry is stored in EPSG:4326; the PNG
