@@ -26,8 +26,11 @@ def tod_map(
     *,
     lang: str = "vi",
     basemap: str = "none",
+    added: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Return the TOD map: wards coloured by the share covered, one outline per catchment, the stations.
+
+    `added` (EPSG:4326), when given, holds the catchments a later phase adds; they are drawn dashed in orange.
 
     Parameters
     ----------
@@ -65,6 +68,14 @@ def tod_map(
         interactive=False,
     ).add_to(group)
     group.add_to(fmap)
+    if added is not None and not added.empty:
+        later = folium.FeatureGroup(name=html.escape(t("tod.adds", lang)))
+        folium.GeoJson(
+            added[["line", "geometry"]].__geo_interface__,
+            style_function=lambda _: {"color": "#ef6c00", "weight": 2, "dashArray": "6 4", "fillOpacity": 0.05},
+            interactive=False,
+        ).add_to(later)
+        later.add_to(fmap)
     points = stations.assign(status=stations["status"], geometry_quality=stations["geometry_quality"])
     station_group = folium.FeatureGroup(name=html.escape(registry.get("metro_station").label(lang)))
     folium.GeoJson(

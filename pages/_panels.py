@@ -65,13 +65,13 @@ def task_record(task_id: str, row: pd.Series, agencies: AgencyIndex, *, as_of: d
                 st.success(t("panel.deadline_open", lang, date=f"{as_of:%d/%m/%Y}"))
 
 
-def coverage_metrics(result, *, lang: str, baseline=None) -> None:
+def coverage_metrics(result, *, lang: str, baseline=None, per_row: int = 6) -> None:
     """Show the headline figures of a coverage run (numbers written the planner's way), with deltas from `baseline`."""
 
     def delta(value: float, attr: str, decimals: int, unit: str = "") -> str | None:
         return None if baseline is None else number(value - getattr(baseline, attr), lang, decimals, signed=True) + unit
 
-    cols = st.columns(6)
+    cols = [col for _ in range(6 // per_row) for col in st.columns(per_row)]
     cols[0].metric(t("tod.stations", lang), result.n_stations, delta(result.n_stations, "n_stations", 0))
     cols[1].metric(
         t("tod.union", lang),

@@ -68,14 +68,24 @@ except PlanningMapError as error:
 
 if len(skipped):
     st.warning(t("tod.covered_of", lang, n=result.n_stations, total=result.n_stations + len(skipped)))
-_panels.coverage_metrics(result, lang=lang)
-if other is not None:
-    st.subheader(f"{t('tod.comparison', lang)}: {compare:%d/%m/%Y} — {t('tod.adds', lang)}")
-    _panels.coverage_metrics(other, lang=lang, baseline=result)
+if other is None:
+    _panels.coverage_metrics(result, lang=lang)
+else:
+    st.subheader(f"{t('tod.comparison', lang)}: {phase:%d/%m/%Y} · {compare:%d/%m/%Y}")
+    for column, shown_result, base in zip(st.columns(2, border=True), (result, other), (None, result), strict=True):
+        with column:
+            _panels.coverage_metrics(shown_result, lang=lang, baseline=base, per_row=3)
 shown = features.loc[features.index.isin(result.stations.index)]
 units = light_geometry(result.units_4326, tolerance_m=30.0, decimals=4)
+added = other.catchments_4326[~other.catchments_4326.index.isin(result.catchments_4326.index)] if other is not None else None
 fmap = tod_map(
-    result.catchments_4326, shown, units, _cache.registry(), lang=lang, basemap=st.session_state.get("basemap", "none")
+    result.catchments_4326,
+    shown,
+    units,
+    _cache.registry(),
+    lang=lang,
+    basemap=st.session_state.get("basemap", "none"),
+    added=added,
 )
 st_folium(fmap, key="tod_map", height=560, use_container_width=True, returned_objects=[])
 params = {"lines": lines, "radius_m": radius, "as_of": phase.isoformat(), "study_area": study, "method": method, "estimates": estimates,
