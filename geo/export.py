@@ -232,15 +232,10 @@ def snapshot_bytes(
     Same content as :func:`write_snapshot`; scratch files go to the system's
     temporary folder and are removed.
     """
-    wanted = validate_formats(formats)
-    _check_lang(lang)
     with tempfile.TemporaryDirectory(prefix="hanoi-snapshot-") as scratch:
-        partial = Path(scratch) / "snapshot.zip"
-        _build(choice, partial, Path(scratch), wanted, lang, html_map, now, progress)
-        data = partial.read_bytes()
-    if progress:
-        progress(1.0, "zip")
-    return data
+        target = Path(scratch) / "snapshot.zip"
+        write_snapshot(choice, target, formats=formats, lang=lang, html_map=html_map, now=now, progress=progress)
+        return target.read_bytes()
 
 
 def export_features(

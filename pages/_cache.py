@@ -91,19 +91,23 @@ def population_layer(path: str, column: str) -> tuple[gpd.GeoDataFrame, list[str
     return frame, [str(w.message) for w in caught]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def coverage_run(lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str, estimates: bool,
-                 population_path: str = "", population_column: str = ""):  # fmt: skip
-    """Run a circle TOD coverage keyed on simple values (uploads are keyed by their saved path)."""
+def _run(lines, radius_m, as_of, study_area, estimates, population_path, population_column, *, method, **extra):
     from datetime import date
 
     from geo.tod import run_coverage
 
     population = population_layer(population_path, population_column)[0] if population_path else None
     return run_coverage(
-        lines=lines, radius_m=radius_m, as_of=date.fromisoformat(as_of), study_area=study_area, method="circle",
-        include_estimates=estimates, population=population,
+        lines=lines, radius_m=radius_m, as_of=date.fromisoformat(as_of), study_area=study_area, method=method,
+        include_estimates=estimates, population=population, **extra,
     )  # fmt: skip
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def coverage_run(lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str, estimates: bool,
+                 population_path: str = "", population_column: str = ""):  # fmt: skip
+    """Run a circle TOD coverage keyed on simple values (uploads are keyed by their saved path)."""
+    return _run(lines, radius_m, as_of, study_area, estimates, population_path, population_column, method="circle")
 
 
 _WALK_RUNS: dict[tuple, tuple] = {}  # walking runs: kept here, not in st.cache, because they report progress
@@ -112,18 +116,10 @@ _WALK_RUNS: dict[tuple, tuple] = {}  # walking runs: kept here, not in st.cache,
 def walk_coverage_run(lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str, estimates: bool,
                       population_path: str = "", population_column: str = "", network_path: str = "", progress=None):  # fmt: skip
     """Run a walking TOD coverage, remembering the last results; `progress` is called only when it computes."""
-    from datetime import date
-
-    from geo.tod import run_coverage
-
     key = (lines, radius_m, as_of, study_area, estimates, population_path, population_column, network_path)
     if key not in _WALK_RUNS:
-        population = population_layer(population_path, population_column)[0] if population_path else None
-        _WALK_RUNS[key] = run_coverage(
-            lines=lines, radius_m=radius_m, as_of=date.fromisoformat(as_of), study_area=study_area, method="walk",
-            include_estimates=estimates, population=population, progress=progress,
-            network=walk_network(network_path or str(settings.STREETS_OSM)),
-        )  # fmt: skip
+        network = walk_network(network_path or str(settings.STREETS_OSM))
+        _WALK_RUNS[key] = _run(*key[:7], method="walk", network=network, progress=progress)
         while len(_WALK_RUNS) > 16:
             _WALK_RUNS.pop(next(iter(_WALK_RUNS)))
     return _WALK_RUNS[key]
