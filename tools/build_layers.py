@@ -1,14 +1,20 @@
-"""Build data/projects.geojson from the cited facts in data/sources (maintainers only).
+"""Build data/projects.geojson and the schematic Red River from the cited facts in data/sources (maintainers only).
 
 Real data first: OpenStreetMap geometry is ``osm``; points from cited coordinates
 are ``sourced``; lines drawn through named places of the plans are
 ``schematic`` (dashed in the app, never passed off as survey).
 
-Usage: python tools/build_layers.py
+Every fact (names, statuses, dates, coordinates, notes, per-feature corrections)
+is read from data/sources/metro_facts.json and data/sources/places_facts.json;
+this file only turns them into geometry. Links between features and tasks are
+not made here: they live in data/links.csv.
+
+Usage: python tools/build_layers.py [--out DIR]   (DIR defaults to data/)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -22,55 +28,20 @@ from shapely.geometry import LineString, Point, Polygon, mapping, shape
 from geo import settings
 
 SOURCES = settings.DATA_DIR / "sources"
-OSM_2A = (
-    "OpenStreetMap route relation 9684066 (Hanoi Metro 2A), simplified 5 m, "
-    "via changweilin/railway_elf vietnam.generated.js @c389aa5; see data/sources/SOURCES.md"
-)
-METRO_TASKS = ["KH-DU-2026.055", "CTr-NQ02-2026.004", "CTr-NQ02-2026.056"]
-LINE_TASKS = {
-    "1": ["KH-DU-2026.056", "KH-DU-2026.061"],
-    "2": [],
-    "2A": [],
-    "2A-ext": ["KH-DU-2026.061"],
-    "3-elevated": ["KH-183-2021.028"],
-    "3-underground": ["KH-DU-2026.054", "KH-183-2021.028"],
-    "3-ext": [],
-    "4": ["KH-DU-2026.061"],
-    "5": [],
-    "6": ["KH-DU-2026.061"],
-    "7": ["KH-DU-2026.061"],
-    "8": ["KH-DU-2026.061"],
-}
-# Opening dates: actual where the line operates, the register's deadline where a task sets one.
-OPENS = {
-    "2A": ("2021-11-06", "actual", "en.wikipedia.org/wiki/Line_2A,_Hanoi_Metro"),
-    "3-elevated": ("2024-08-08", "actual", "vi.wikipedia.org Ga Phú Diễn; en.wikipedia.org/wiki/Hanoi_Metro"),
-    "3-underground": ("2027-12-31", "target", "KH-DU-2026 TT 51: hoàn thành, khai thác đoạn ngầm, Quý IV/2027"),
-}
+PROJECTS_NAME = "projects.geojson"
+RED_RIVER_NAME = Path("context") / "red_river_schematic.geojson"
 _PAREN = re.compile(r"\s*\(.*?\)\s*")
 
 
-SEED_DOCS = {
-    "000_c69fd591cf9a8d76.txt": "CTr-NQ02-2026",
-    "001_81e56d6d2d7be6de.txt": "KH-DU-2026",
-    "003_f210f8c8790143bc.txt": "KH-57-TU-2026",
-    "004_176b6625df4db4c6.txt": "KH-183-2021",
-}
-_SEED_PATH = re.compile(r"/work/shared/seeds/(\w+\.txt)")
-_DATA_PATH = re.compile(r"/work/shared/data/")
-
-
-def _clean_text(text: str) -> str:
-    """Replace local paths of the research notes by document ids and the shipped file names."""
-    text = _SEED_PATH.sub(lambda m: f"source document {SEED_DOCS.get(m.group(1), m.group(1))}", text)
-    return _DATA_PATH.sub("OSM extract (data/context, data/sources): ", text)
+def load_facts(sources: Path = SOURCES) -> tuple[dict, dict]:
+    """Return the metro facts and the place facts (ring roads, bridges, zones, Hòa Lạc, others)."""
+    metro = json.loads((sources / "metro_facts.json").read_text(encoding="utf-8"))
+    places = json.loads((sources / "places_facts.json").read_text(encoding="utf-8"))
+    return metro, places
 
 
 def feature(geometry, **props) -> dict:
-    props = {key: _clean_text(value) if isinstance(value, str) else value for key, value in props.items()}
     props.setdefault("status_date", "")
-    props.setdefault("task_ids", [])
-    props["task_ids"] = sorted(set(props["task_ids"]))
     return {"type": "Feature", "properties": props, "geometry": _round(mapping(geometry))}
 
 
@@ -85,33 +56,34 @@ def _round(geo: dict) -> dict:
     return {"type": geo["type"], "coordinates": walk(geo["coordinates"])}
 
 
-def clean_name(name: str) -> str:
-    name = name.split(" – representative")[0]
-    if name.startswith("S13 "):  # "S13 Trần Hưng Đạo × Hàng Bài" -> "Trần Hưng Đạo × Hàng Bài (S13)"
-        name = f"{_PAREN.sub(' ', name[4:]).strip()} (S13)"
-        return name
-    return _PAREN.sub(" ", name).strip()
+def station_name(station: dict) -> str:
+    """Return the station's display name: its ``display_name`` fact, else its name without notes in brackets."""
+    if station.get("display_name"):
+        return station["display_name"]
+    return _PAREN.sub(" ", station["name"].split(" – representative")[0]).strip()
 
 
-def metro_features() -> list[dict]:
-    facts = json.loads((SOURCES / "metro_facts.json").read_text(encoding="utf-8"))
+def _read_geojson(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def metro_features(facts: dict, sources: Path = SOURCES) -> list[dict]:
     out: list[dict] = []
-    osm_line = shape(json.loads((SOURCES / "hanoi_metro_2a_line_osm.geojson").read_text())["features"][0]["geometry"])
-    osm_stations = {
-        f["properties"]["seq"]: f for f in json.loads((SOURCES / "hanoi_metro_2a_stations_osm.geojson").read_text())["features"]
-    }
     for line_id, line in facts.items():
-        tasks = METRO_TASKS + LINE_TASKS[line_id]
         common = {
             "status": line["status"],
             "status_source": line["status_source"],
             "status_date": line.get("status_date", ""),
         }
         points = [s for s in line["stations"] if s.get("lon") is not None and s.get("use_for_schematic", True)]
-        if line_id == "3-underground":  # the underground section starts where the elevated one ends
-            points = [facts["3-elevated"]["stations"][-1], *points]
-        if line_id == "2A":
-            geometry, quality, source = osm_line, "osm", OSM_2A
+        if line.get("starts_at_end_of"):  # e.g. the underground section of line 3 starts where the elevated one ends
+            points = [facts[line["starts_at_end_of"]]["stations"][-1], *points]
+        osm = line.get("geometry_osm")
+        osm_stations = {}
+        if osm:
+            geometry = shape(_read_geojson(sources / osm["line_file"])["features"][0]["geometry"])
+            quality, source = "osm", osm["source"]
+            osm_stations = {f["properties"]["seq"]: f for f in _read_geojson(sources / osm["stations_file"])["features"]}
         else:
             geometry = LineString([(s["lon"], s["lat"]) for s in points])
             sourced = all(s.get("coord_quality") == "sourced" for s in points)
@@ -135,19 +107,19 @@ def metro_features() -> list[dict]:
                 length_source=line.get("length_source", ""),
                 structure=line.get("structure", ""),
                 route_description=line.get("route_description", ""),
-                task_ids=tasks,
                 geometry_quality=quality,
                 geometry_source=source,
                 **common,
             )
         )
-        out.extend(station_features(line_id, line, tasks, common, osm_stations))
+        out.extend(station_features(line_id, line, common, osm_stations))
     return out
 
 
-def station_features(line_id: str, line: dict, tasks: list[str], common: dict, osm_stations: dict) -> list[dict]:
+def station_features(line_id: str, line: dict, common: dict, osm_stations: dict) -> list[dict]:
     out = []
-    opens, opens_kind, opens_source = OPENS.get(line_id, ("", "", ""))
+    opens = line.get("opens") or {}
+    osm_source = (line.get("geometry_osm") or {}).get("source", "")
     named = [s for s in line["stations"] if s.get("lon") is not None]
     is_real_list = all(s.get("coord_quality") == "sourced" for s in named) and "seq" in (named[0] if named else {})
     for index, station in enumerate(named):
@@ -156,17 +128,15 @@ def station_features(line_id: str, line: dict, tasks: list[str], common: dict, o
             if not (terminal or "interchange" in station["name"].lower()):
                 continue
         seq = station.get("seq", index + 1)
-        if line_id == "2A" and seq in osm_stations:
+        if seq in osm_stations:
             props = osm_stations[seq]["properties"]
             geometry = shape(osm_stations[seq]["geometry"])
-            quality, source = "osm", f"{props['source']}; {OSM_2A}"
+            quality, source = "osm", f"{props['source']}; {osm_source}"
         elif is_real_list:
             geometry = Point(station["lon"], station["lat"])
             quality, source = "sourced", station.get("coord_source", "")
-            if "VietMove" in source:
-                source += (
-                    " — an application's station list (not OSM): medium confidence, to check against OSM on a networked machine"
-                )
+            if station.get("coord_caveat"):
+                source += f" — {station['coord_caveat']}"
         else:
             geometry = Point(station["lon"], station["lat"])
             quality = "schematic"
@@ -180,15 +150,14 @@ def station_features(line_id: str, line: dict, tasks: list[str], common: dict, o
                 geometry,
                 id=f"station-{line_id}-{seq:02d}",
                 layer="metro_station",
-                name=clean_name(station["name"]),
-                name_en=clean_name(station["name"]) + " station",
+                name=station_name(station),
+                name_en=station_name(station) + " station",
                 line=line_id,
                 seq=seq,
                 structure=station.get("structure", line.get("structure", "")),
-                opens=opens,
-                opens_kind=opens_kind,
-                opens_source=opens_source,
-                task_ids=tasks,
+                opens=opens.get("date", ""),
+                opens_kind=opens.get("kind", ""),
+                opens_source=opens.get("source", ""),
                 geometry_quality=quality,
                 geometry_source=source,
                 **common,
@@ -197,8 +166,10 @@ def station_features(line_id: str, line: dict, tasks: list[str], common: dict, o
     return out
 
 
-def main() -> None:
-    features = metro_features() + place_features()
+def build(*, sources: Path = SOURCES) -> tuple[dict, dict | None]:
+    """Return the projects collection and the schematic Red River collection (None without place facts)."""
+    metro, places = load_facts(sources)
+    features = metro_features(metro, sources) + place_features(places)
     collection = {
         "type": "FeatureCollection",
         "name": "hanoi_projects",
@@ -206,81 +177,41 @@ def main() -> None:
         "attribution": settings.OSM_ATTRIBUTION + " (features with geometry_quality 'osm'); other sources per feature",
         "features": features,
     }
-    settings.PROJECTS_GEOJSON.write_text(json.dumps(collection, ensure_ascii=False, indent=1), encoding="utf-8")
-    if PLACES:
-        river = red_river(features)
-        settings.RED_RIVER_GEOJSON.write_text(json.dumps(river, ensure_ascii=False), encoding="utf-8")
+    river = red_river(features, places["bridges"]["red_river"]) if places else None
+    return collection, river
+
+
+def main(argv: list[str] | None = None) -> list[Path]:
+    """Write projects.geojson (and context/red_river_schematic.geojson) into --out; return the paths written."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=settings.DATA_DIR, help="folder to write into (default: data/)")
+    args = parser.parse_args(argv)
+    collection, river = build()
+    written = [args.out / PROJECTS_NAME]
+    written[0].parent.mkdir(parents=True, exist_ok=True)
+    written[0].write_text(json.dumps(collection, ensure_ascii=False, indent=1), encoding="utf-8")
+    if river is not None:
+        path = args.out / RED_RIVER_NAME
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(river, ensure_ascii=False), encoding="utf-8")
+        written.append(path)
     counts: dict[str, dict[str, int]] = {}
-    for f in features:
+    for f in collection["features"]:
         layer = counts.setdefault(f["properties"]["layer"], {})
         quality = f["properties"]["geometry_quality"]
         layer[quality] = layer.get(quality, 0) + 1
     for layer, by_quality in counts.items():
         print(layer, sum(by_quality.values()), by_quality)
+    return written
 
 
 # --- places: ring roads, bridges, zones, Hòa Lạc, others (data/sources/places_facts.json) ---------------
 
-PLACES = (
-    json.loads((SOURCES / "places_facts.json").read_text(encoding="utf-8")) if (SOURCES / "places_facts.json").exists() else {}
-)
-RING_TASKS = {
-    "VD1": ["KH-DU-2026.052", "CTr-NQ02-2026.046"],
-    "VD2": ["KH-DU-2026.052"],
-    "VD2_5": ["KH-DU-2026.052"],
-    "VD3": ["KH-DU-2026.052"],
-    "VD3_5": ["KH-DU-2026.052"],
-    "VD4": ["KH-DU-2026.052", "KH-183-2021.024"],
-    "VD5": ["KH-DU-2026.053"],
-}
-CLOSED_RINGS = {"VD1", "VD2", "VD3", "VD4", "VD5"}
-BRIDGE_TASKS = {
-    "Cầu Tứ Liên": ["KH-DU-2026.051", "KH-183-2021.025"],
-    "Cầu Trần Hưng Đạo": ["KH-DU-2026.051", "KH-183-2021.026"],
-    "Cầu Thượng Cát": ["KH-DU-2026.051", "KH-183-2021.027"],
-    "Cầu Mễ Sở": ["KH-DU-2026.051", "KH-183-2021.024"],
-    "Cầu Hồng Hà": ["KH-DU-2026.051", "KH-183-2021.024"],
-    "Cầu Vân Phúc": ["KH-DU-2026.051"],
-    "Cầu Ngọc Hồi": ["KH-DU-2026.051"],
-    "Cầu Đuống mới (đường sắt + đường bộ)": ["KH-DU-2026.051"],
-    "Cầu vượt sông Đuống thuộc dự án cầu Tứ Liên": ["KH-DU-2026.051", "KH-183-2021.025"],
-    "Cầu Giang Biên": ["KH-DU-2026.051"],
-    "Cầu Thăng Long mới": ["KH-DU-2026.051"],
-    "Cầu Phú Xuyên": ["KH-DU-2026.051"],
-}
-ZONE_TASKS = {
-    "Quang Minh II": ["KH-DU-2026.015", "KH-DU-2026.028"],
-    "Sóc Sơn": ["KH-DU-2026.016", "KH-DU-2026.028"],
-    "Đông Anh": ["KH-DU-2026.016", "KH-DU-2026.028"],
-    "Phù Đổng": ["KH-DU-2026.016", "KH-DU-2026.028"],
-    "Phụng Hiệp": ["KH-DU-2026.016", "KH-DU-2026.028"],
-    "sinh học": ["KH-DU-2026.016", "KH-DU-2026.035", "KH-DU-2026.028"],
-    "công nghệ thông tin": ["KH-DU-2026.014"],
-    "phần mềm": ["KH-DU-2026.014"],
-    "công nghệ số": ["KH-DU-2026.020"],
-}
-HOA_LAC_TASKS = {
-    "hi_tech_park": ["KH-DU-2026.017", "KH-DU-2026.018", "KH-DU-2026.029", "CTr-NQ02-2026.012", "CTr-NQ02-2026.042",
-                     "CTr-NQ02-2026.049"],
-    "vnu_hoa_lac": ["KH-DU-2026.017", "KH-DU-2026.072", "CTr-NQ02-2026.034"],
-    "satellite_town": ["KH-DU-2026.017", "KH-DU-2026.060", "CTr-NQ02-2026.012"],
-}  # fmt: skip
-OTHER = {
-    "Sân bay quốc tế Nội Bài": ("airport", "airport-noi-bai", "Noi Bai International Airport", ["CTr-NQ02-2026.048", "CTr-NQ02-2026.011"]),
-    "Sân bay Gia Lâm": ("airport", "airport-gia-lam", "Gia Lâm Airport", ["CTr-NQ02-2026.005"]),
-    "Quốc lộ 21 đoạn Sơn Tây – Hòa Lạc – Xuân Mai (cải tạo, nâng cấp)": ("road", "road-ql21", "National Highway 21, Sơn Tây – Hòa Lạc – Xuân Mai", ["KH-DU-2026.060"]),
-    "Tuyến đường Mỹ Đình – Ba Sao – Bái Đính": ("road", "road-my-dinh-bai-dinh", "Mỹ Đình – Ba Sao – Bái Đính road", ["KH-DU-2026.059"]),
-    "Sông Tô Lịch": ("river", "river-to-lich", "Tô Lịch River", ["KH-183-2021.033", "CTr-NQ02-2026.003"]),
-    "Khu di sản Hoàng thành Thăng Long": ("facility", "heritage-hoang-thanh", "Imperial Citadel of Thăng Long", ["KH-183-2021.041", "CTr-NQ02-2026.025"]),
-    "Khu di tích Cổ Loa": ("facility", "heritage-co-loa", "Cổ Loa Citadel", ["KH-183-2021.042"]),
-    "Trung tâm Hội chợ triển lãm Quốc gia (Đông Anh)": ("facility", "facility-exhibition-centre", "National Exhibition Centre (Đông Anh)", ["KH-183-2021.039"]),
-    "Bệnh viện Nhi Hà Nội (giai đoạn II)": ("facility", "facility-hanoi-childrens-hospital", "Hanoi Children's Hospital (phase II)", ["KH-183-2021.037", "KH-DU-2026.077"]),
-}  # fmt: skip
 PLACE_NOTE = "representative place point, not the object's surveyed position"
 
 
-def sources_text(keys) -> str:
-    table = PLACES.get("sources", {})
+def sources_text(places: dict, keys) -> str:
+    table = places.get("sources", {})
     if isinstance(keys, str):
         keys = [keys]
     return "; ".join(table.get(key, key) for key in keys or [])
@@ -324,17 +255,14 @@ def _length_m(geometry) -> float:
     return float(gpd.GeoSeries([geometry], crs=settings.CRS_STORE).to_crs(settings.CRS_MEASURE).length.iloc[0])
 
 
-RIVER_ORDER = [  # Red River bridges from upstream (north-west) to downstream (south-east)
-    "Cầu Hồng Hà", "Cầu Thượng Cát", "Cầu Thăng Long", "Cầu Nhật Tân", "Cầu Tứ Liên", "Cầu Chương Dương",
-    "Cầu Vĩnh Tuy (giai đoạn 1)", "Cầu Thanh Trì", "Cầu Mễ Sở",
-]  # fmt: skip
+def red_river(features: list[dict], river: dict) -> dict:
+    """Return a schematic Red River centre line through the mid-river points of its bridges, in order.
 
-
-def red_river(features: list[dict]) -> dict:
-    """Return a schematic Red River centre line through the mid-river points of its bridges, in order."""
+    `river` holds the line's id and names and ``bridges_upstream_to_downstream`` (bridge names).
+    """
     by_name = {f["properties"]["name"]: f for f in features if f["properties"]["layer"] == "bridge"}
     points, used = [], []
-    for name in RIVER_ORDER:
+    for name in river["bridges_upstream_to_downstream"]:
         geometry = shape(by_name[name]["geometry"])
         points.append(geometry.interpolate(0.5, normalized=True) if geometry.geom_type == "LineString" else geometry)
         used.append(name)
@@ -345,13 +273,13 @@ def red_river(features: list[dict]) -> dict:
     coords = [(x0 - (x1 - x0) / 2, y0 - (y1 - y0) / 2), *coords, (xb + (xb - xa) / 2, yb + (yb - ya) / 2)]
     line = LineString(coords)
     props = {
-        "id": "red-river-schematic",
-        "name": "Sông Hồng (sơ đồ)",
-        "name_en": "Red River (schematic centre line)",
+        "id": river["id"],
+        "name": river["name_vi"],
+        "name_en": river["name_en"],
         "geometry_quality": "schematic",
         "geometry_source": "Straight segments through the middle of these bridges, upstream to downstream: "
         + ", ".join(used)
-        + ". No river polygon or centre line is available offline (see ../shared/data/SOURCES.md); "
+        + ". No river polygon or centre line is available offline (see data/sources/SOURCES.md); "
         "refresh from OpenStreetMap (natural=water, water=river) on a networked machine.",
     }
     return {
@@ -365,25 +293,28 @@ def boundary_zone(buffer_m: float):
     return gpd.GeoSeries([boundary.union_all().buffer(buffer_m)], crs=settings.CRS_MEASURE).to_crs(settings.CRS_STORE).iloc[0]
 
 
-def place_features() -> list[dict]:
-    if not PLACES:
+def place_features(places: dict) -> list[dict]:
+    if not places:
         return []
-    return ring_features() + bridge_features() + zone_features() + hoa_lac_features() + other_features()
+    rings = ring_features(places)
+    return rings + bridge_features(places) + zone_features(places) + hoa_lac_features(places) + other_features(places, rings)
 
 
-def ring_features() -> list[dict]:
+def ring_features(places: dict) -> list[dict]:
     out = []
-    zone = boundary_zone(20_000)
-    for key, ring in PLACES["ring_roads"].items():
+    for key, ring in places["ring_roads"].items():
         points = [p for p in ring["waypoints"] if p.get("lon") is not None]
         coords = [(p["lon"], p["lat"]) for p in points]
-        if key in CLOSED_RINGS:
+        if ring.get("closed"):
             coords.append(coords[0])
         geometry = LineString(coords)
         note = ""
-        if key in ("VD4", "VD5"):
-            geometry = geometry.intersection(zone)
-            note = " Clipped to 20 km around the city boundary: the ring continues through neighbouring provinces."
+        if ring.get("clip_to_city_buffer_m"):
+            buffer_m = ring["clip_to_city_buffer_m"]
+            geometry = geometry.intersection(boundary_zone(buffer_m))
+            note = (
+                f" Clipped to {buffer_m / 1000:g} km around the city boundary: the ring continues through neighbouring provinces."
+            )
         out.append(feature(
             geometry,
             id=f"ring-{key.lower().replace('_', '-')}",
@@ -391,12 +322,12 @@ def ring_features() -> list[dict]:
             name=ring["name_vi"],
             name_en=ring["name_en"],
             status=status_of(ring["status"]),
-            status_source=f"{ring['status']} — {sources_text(ring.get('status_sources'))}",
+            status_source=f"{ring['status']} — {sources_text(places, ring.get('status_sources'))}",
             status_date=str(ring.get("status_date") or ""),
             length_km_published=ring.get("length_km"),
-            length_source=sources_text(ring.get("length_sources")) + (f" ({ring['length_note']})" if ring.get("length_note") else ""),
+            length_source=sources_text(places, ring.get("length_sources"))
+            + (f" ({ring['length_note']})" if ring.get("length_note") else ""),
             route_description=ring.get("route_text", ""),
-            task_ids=RING_TASKS.get(key, []),
             geometry_quality="schematic",
             geometry_source="Drawn through the named junctions, bridges and communes of the route, in order "
             f"(straight segments; {PLACE_NOTE}s): {coords_source(points)}.{note}",
@@ -404,19 +335,13 @@ def ring_features() -> list[dict]:
     return out
 
 
-BESIDE = {  # planned bridges the sources place beside an existing one, with no coordinate of their own
-    "Cầu Đuống mới (đường sắt + đường bộ)": "Cầu Đuống (cũ, đường sắt + đường bộ)",
-    "Cầu Thăng Long mới": "Cầu Thăng Long",
-}
-BESIDE_OFFSET_M = 150.0
-
-
-def bridge_features() -> list[dict]:
+def bridge_features(places: dict) -> list[dict]:
     out = []
     drawn: dict[str, object] = {}
-    for number, bridge in enumerate(PLACES["bridges"]["items"], start=1):
+    for number, bridge in enumerate(places["bridges"]["items"], start=1):
         ends = [e for e in bridge.get("ends", []) if e.get("lon") is not None]
         mid = bridge.get("midpoint") or None
+        beside = bridge.get("drawn_beside") or {}
         used = list(ends)
         if len(ends) >= 2:
             geometry = LineString([(ends[0]["lon"], ends[0]["lat"]), (ends[-1]["lon"], ends[-1]["lat"])])
@@ -429,14 +354,13 @@ def bridge_features() -> list[dict]:
             geometry, used = Point(mid["lon"], mid["lat"]), [mid]
         elif ends:
             geometry = Point(ends[0]["lon"], ends[0]["lat"])
-        elif bridge["name_vi"] in BESIDE and BESIDE[bridge["name_vi"]] in drawn:
-            neighbour = BESIDE[bridge["name_vi"]]
+        elif beside.get("bridge") in drawn:
+            # a planned bridge the sources place beside an existing one, with no coordinate of its own
+            neighbour, offset_m = beside["bridge"], float(beside["offset_m"])
             line = gpd.GeoSeries([drawn[neighbour]], crs=settings.CRS_STORE).to_crs(settings.CRS_MEASURE).iloc[0]
-            geometry = (
-                gpd.GeoSeries([line.offset_curve(BESIDE_OFFSET_M)], crs=settings.CRS_MEASURE).to_crs(settings.CRS_STORE).iloc[0]
-            )
+            geometry = gpd.GeoSeries([line.offset_curve(offset_m)], crs=settings.CRS_MEASURE).to_crs(settings.CRS_STORE).iloc[0]
             used = [{"name": bridge["name_vi"], "coord_quality": "schematic",
-                     "coord_source": f"drawn {BESIDE_OFFSET_M:.0f} m beside {neighbour} (same crossing per the sources; "
+                     "coord_source": f"drawn {offset_m:.0f} m beside {neighbour} (same crossing per the sources; "
                      "its own alignment is not published)"}]  # fmt: skip
         else:
             continue  # no coordinate at all: listed by validate as a task without feature, never invented
@@ -444,9 +368,7 @@ def bridge_features() -> list[dict]:
             # both points are on one bank (e.g. two sources for Long Biên's west end): keep one point, never a fake span
             geometry, used = Point(used[0]["lon"], used[0]["lat"]), [used[0]]
         drawn[bridge["name_vi"]] = geometry
-        quality = quality_of(used)
-        if bridge["name_vi"] == "Cầu Vĩnh Tuy 2 (giai đoạn 2)":  # the cited point is the first span's; the second runs beside it
-            quality = "schematic"
+        quality = bridge.get("geometry_quality") or quality_of(used)  # a stated quality overrides the computed one
         if geometry.geom_type == "LineString" and len(used) == 2 and used[1] is mid:
             quality = "schematic"
         name = bridge["name_vi"]
@@ -459,11 +381,10 @@ def bridge_features() -> list[dict]:
             river=bridge.get("river", ""),
             part_of=bridge.get("part_of", ""),
             status=status_of(bridge["status"]),
-            status_source=f"{bridge['status']} — {sources_text(bridge.get('status_sources'))}",
+            status_source=f"{bridge['status']} — {sources_text(places, bridge.get('status_sources'))}",
             status_date=str(bridge.get("status_date") or ""),
             length_m_published=bridge.get("length_m"),
             bank_wards=json.dumps(bridge.get("bank_wards_2025"), ensure_ascii=False),
-            task_ids=BRIDGE_TASKS.get(name, []),
             geometry_quality=quality,
             geometry_source=("Line between the two bank points (" if geometry.geom_type == "LineString" else "Point: ")
             + coords_source(used) + (")" if geometry.geom_type == "LineString" else ""),
@@ -471,21 +392,16 @@ def bridge_features() -> list[dict]:
     return out
 
 
-def zone_features() -> list[dict]:
+def zone_features(places: dict) -> list[dict]:
     out = []
-    for number, zone in enumerate(PLACES["zones"]["items"], start=1):
+    for number, zone in enumerate(places["zones"]["items"], start=1):
         coord = zone.get("coord")
         if not coord:
             continue
         point = Point(coord["lon"], coord["lat"])
         area = zone.get("area_ha")
         geometry = disc(point, area) if area else point
-        tasks = next((ids for key, ids in ZONE_TASKS.items() if key.lower() in zone["name_vi"].lower()), [])
         wards = zone.get("ward_2025") or coord.get("ward_2025")
-        if "Nội Bài" in zone["name_vi"]:
-            # named after Nội Bài and its place point lies in Xã Nội Bài; the old commune (Quang Tiến) converts to
-            # Xã Sóc Sơn in the helper's conversion: uncertain, both kept
-            wards = ["Xã Nội Bài", "Xã Sóc Sơn"]
         out.append(feature(
             geometry,
             id=f"zone-{number:02d}",
@@ -493,12 +409,11 @@ def zone_features() -> list[dict]:
             name=zone["name_vi"],
             name_en=zone.get("name_en") or zone["name_vi"],
             status=status_of(zone.get("status", "planned")),
-            status_source=f"{zone.get('status', '')} — {sources_text(zone.get('status_sources'))}",
+            status_source=f"{zone.get('status', '')} — {sources_text(places, zone.get('status_sources'))}",
             area_ha_published=area,
-            area_source=sources_text(zone.get("area_sources")),
+            area_source=sources_text(places, zone.get("area_sources")),
             ward=";".join(wards) if isinstance(wards, list) else (wards or ""),
             ward_source=zone.get("ward_source", ""),
-            task_ids=tasks,
             geometry_quality="schematic",
             geometry_source=(f"Disc of the published area ({area} ha) around a " if area else "A ")
             + f"{PLACE_NOTE}: {coords_source([coord])}; the zone's boundary is not in the sources.",
@@ -506,16 +421,11 @@ def zone_features() -> list[dict]:
     return out
 
 
-def hoa_lac_features() -> list[dict]:
+def hoa_lac_features(places: dict) -> list[dict]:
     out = []
-    names_en = {
-        "hi_tech_park": "Hòa Lạc Hi-Tech Park",
-        "vnu_hoa_lac": "VNU Hòa Lạc university urban area",
-        "satellite_town": "Hòa Lạc satellite town",
-    }
-    for key, item in PLACES["hoa_lac"].items():
+    for key, item in places["hoa_lac"].items():
         coord = item.get("coord")
-        if key not in names_en or not coord:
+        if not coord:
             continue
         point = Point(coord["lon"], coord["lat"])
         area = item.get("area_ha")
@@ -525,25 +435,27 @@ def hoa_lac_features() -> list[dict]:
             id=f"hoa-lac-{key.replace('_', '-')}",
             layer="hoa_lac",
             name=item["name_vi"],
-            name_en=names_en[key],
+            name_en=item["name_en"],
             status=status_of(item.get("status", "")),
-            status_source=f"{item.get('status', '')} — {sources_text(item.get('status_sources'))}",
+            status_source=f"{item.get('status', '')} — {sources_text(places, item.get('status_sources'))}",
             area_ha_published=area,
-            area_source=sources_text(item.get("area_sources")),
+            area_source=sources_text(places, item.get("area_sources")),
             ward=";".join(wards) if isinstance(wards, list) else (wards or ""),
-            task_ids=HOA_LAC_TASKS[key],
             geometry_quality="schematic",
             geometry_source=f"Disc of the published area ({area} ha) around a {PLACE_NOTE}: {coords_source([coord])}.",
         ))  # fmt: skip
     return out
 
 
-def other_features() -> list[dict]:
+def other_features(places: dict, rings: list[dict]) -> list[dict]:
     out = []
-    for item in PLACES["other"]:
-        if item["name_vi"] not in OTHER:
+    inside = []
+    for item in places["other"]:
+        if not item.get("id"):
+            continue  # a place the notes mention that is not drawn
+        if item.get("inside_ring"):
+            inside.append(item)
             continue
-        layer, feature_id, name_en, tasks = OTHER[item["name_vi"]]
         if item.get("waypoints"):
             points = [p for p in item["waypoints"] if p.get("lon") is not None]
             geometry = LineString([(p["lon"], p["lat"]) for p in points])
@@ -556,32 +468,31 @@ def other_features() -> list[dict]:
             source = coords_source([coord]) + ("" if quality == "sourced" else f" ({PLACE_NOTE})")
         out.append(feature(
             geometry,
-            id=feature_id,
-            layer=layer,
+            id=item["id"],
+            layer=item["layer"],
             name=item["name_vi"],
-            name_en=name_en,
-            status=status_of(item.get("status", "operating" if layer in ("airport", "facility", "river") else "")),
-            status_source=f"{item.get('status') or item.get('facts', '')} — {sources_text(item.get('sources'))}",
+            name_en=item["name_en"],
+            status=item.get("map_status") or status_of(item.get("status", "")),
+            status_source=f"{item.get('status') or item.get('facts', '')} — {sources_text(places, item.get('sources'))}",
             ward=item.get("ward_2025") or "",
-            task_ids=tasks,
             geometry_quality=quality,
             geometry_source=source,
         ))  # fmt: skip
-    vd3 = next(f for f in ring_features() if f["properties"]["id"] == "ring-vd3")
-    ring = shape(vd3["geometry"])
-    out.append(feature(
-        Polygon(ring.coords).buffer(0),
-        id="zone-low-emission-vd3",
-        layer="zone",
-        name="Vùng hạn chế phương tiện phát thải ô nhiễm trong Vành đai 3",
-        name_en="Low-emission zone inside Ring Road 3",
-        status="planned",
-        status_source="KH-DU-2026 TT 68 (Phụ lục 03): không lưu hành phương tiện có phát thải ô nhiễm không khí trong vành đai 3",
-        status_date="2026-03",
-        task_ids=["KH-DU-2026.071"],
-        geometry_quality="schematic",
-        geometry_source="The area inside the schematic Ring Road 3 line (see ring-vd3); not a legal boundary.",
-    ))  # fmt: skip
+    for item in inside:  # an area inside a (schematic) ring road, e.g. the low-emission zone inside Vành đai 3
+        ring_id = f"ring-{item['inside_ring'].lower().replace('_', '-')}"
+        ring = shape(next(f for f in rings if f["properties"]["id"] == ring_id)["geometry"])
+        out.append(feature(
+            Polygon(ring.coords).buffer(0),
+            id=item["id"],
+            layer=item["layer"],
+            name=item["name_vi"],
+            name_en=item["name_en"],
+            status=item["map_status"],
+            status_source=item["status_source"],
+            status_date=item.get("status_date", ""),
+            geometry_quality="schematic",
+            geometry_source=f"The area inside the schematic {item['inside_ring_label']} line (see {ring_id}); not a legal boundary.",
+        ))  # fmt: skip
     return out
 
 

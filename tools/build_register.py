@@ -3,13 +3,15 @@
 KH-DU-2026 Phụ lục 03 comes from the hand-checked transcription in
 data/sources/kh_du_2026_pl03.csv (the PDF text interleaves columns, so each row
 was read and checked by eye). The three other documents have regular layouts
-and are parsed here from ../shared/seeds.
+and are parsed here from the source documents in data/seeds (see its README.md);
+data/documents.csv says which file holds which document.
 
-Usage: python tools/build_register.py [SEEDS_DIR]
+Usage: python tools/build_register.py [SEEDS_DIR] [--out DIR]   (defaults: data/seeds, data/)
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import re
 import sys
@@ -22,13 +24,7 @@ from geo.agencies import load_agencies
 from geo.register import RAW_COLUMNS, derive_register, write_register
 from geo.text import nfc
 
-SEEDS = Path(sys.argv[1]) if len(sys.argv) > 1 else settings.ROOT.parent / "shared" / "seeds"
-FILES = {
-    "KH-DU-2026": "001_81e56d6d2d7be6de.txt",
-    "KH-183-2021": "004_176b6625df4db4c6.txt",
-    "CTr-NQ02-2026": "000_c69fd591cf9a8d76.txt",
-    "KH-57-TU-2026": "003_f210f8c8790143bc.txt",
-}
+SEEDS = settings.DATA_DIR / "seeds"
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _TAGS = re.compile(r"</?b>")
 
@@ -169,17 +165,31 @@ def _kh57_record(out: list, label: str, body: str, text: str, intro: str, line: 
     }
 
 
-def main() -> None:
-    """Rebuild data/tasks.csv and print the counts per document."""
+def source_files(path: Path = settings.DOCUMENTS_CSV) -> dict[str, str]:
+    """Return the source file name of each document id (column ``source_file`` of data/documents.csv)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["doc_id"]: row["source_file"] for row in csv.DictReader(handle)}
+
+
+def main(argv: list[str] | None = None) -> list[Path]:
+    """Rebuild tasks.csv into --out (default data/), print the counts per document; return the paths written."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("seeds", nargs="?", type=Path, default=SEEDS, help="folder of the source documents (default: data/seeds)")
+    parser.add_argument("--out", type=Path, default=settings.DATA_DIR, help="folder to write into (default: data/)")
+    args = parser.parse_args(argv)
+    files = source_files()
 
     def read(doc_id: str) -> list[str]:
-        return (SEEDS / FILES[doc_id]).read_text(encoding="utf-8").splitlines()
+        return (args.seeds / files[doc_id]).read_text(encoding="utf-8").splitlines()
 
     raw = kh_du_2026() + kh_183_2021(read("KH-183-2021")) + ctr_nq02_2026(read("CTr-NQ02-2026"))
     raw += kh_57_tu_2026(read("KH-57-TU-2026"))
     register = derive_register(raw, load_agencies())
-    write_register(register, settings.TASKS_CSV)
+    path = args.out / settings.TASKS_CSV.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_register(register, path)
     print(register.groupby("doc_id").size().to_string())
+    return [path]
 
 
 if __name__ == "__main__":
