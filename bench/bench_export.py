@@ -19,20 +19,22 @@ sys.path.insert(0, str(ROOT))
 
 from geo.export import ALL_FORMATS, SnapshotResult, write_snapshot  # noqa: E402
 from geo.filters import TaskFilter  # noqa: E402
+from geo.view import PlanningData, build_view, load_data  # noqa: E402
 from layers.export_html import standalone_map_html  # noqa: E402
 
 RUNS = 3
 
 
-def one_run(choice: TaskFilter) -> tuple[float, float, int, dict[str, float], SnapshotResult]:
-    """Return total seconds (HTML map included), HTML seconds, zip bytes, seconds per step, and the result."""
+def one_run(data: PlanningData, choice: TaskFilter) -> tuple[float, float, int, dict[str, float], SnapshotResult]:
+    """Return total seconds (view and HTML map included), HTML seconds, zip bytes, seconds per step, and the result."""
     marks: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        html_map = standalone_map_html(choice, "vi")
+        view = build_view(data, choice)
+        html_map = standalone_map_html(view, "vi")
         html_seconds = time.perf_counter() - start
         result = write_snapshot(
-            choice, Path(folder) / "snapshot.zip", formats=ALL_FORMATS, html_map=html_map,
+            view, Path(folder) / "snapshot.zip", formats=ALL_FORMATS, html_map=html_map,
             progress=lambda _fraction, step: marks.append((step, time.perf_counter())),
         )  # fmt: skip
         total = time.perf_counter() - start
@@ -41,8 +43,8 @@ def one_run(choice: TaskFilter) -> tuple[float, float, int, dict[str, float], Sn
     return total, html_seconds, size, steps, result
 
 
-def snapshot(label: str, choice: TaskFilter) -> None:
-    runs = [one_run(choice) for _ in range(RUNS)]
+def snapshot(data: PlanningData, label: str, choice: TaskFilter) -> None:
+    runs = [one_run(data, choice) for _ in range(RUNS)]
     totals = [run[0] for run in runs]
     result = runs[-1][4]
     print(f"{label}: {sum(result.feature_counts.values())} features, {result.task_count} tasks, "
@@ -57,5 +59,6 @@ def snapshot(label: str, choice: TaskFilter) -> None:
 
 
 if __name__ == "__main__":
-    snapshot("default filter (all layers)", TaskFilter(as_of=date(2026, 11, 22)))
-    snapshot("Sở Xây dựng", TaskFilter(agencies=("so-xay-dung",), as_of=date(2026, 11, 22)))
+    loaded = load_data()
+    snapshot(loaded, "default filter (all layers)", TaskFilter(as_of=date(2026, 11, 22)))
+    snapshot(loaded, "Sở Xây dựng", TaskFilter(agencies=("so-xay-dung",), as_of=date(2026, 11, 22)))

@@ -1,6 +1,6 @@
 """Canonical agencies: resolve names as written in the documents to ids, and follow successions.
 
-The 2025 reorganisation merged several departments (DESIGN.md, "Agencies"); each
+The 2025 reorganisation merged several departments (docs/DESIGN.md, "Agencies"); each
 predecessor row in ``data/agencies.csv`` names its successor(s). Filtering by an
 agency can then include the tasks of its predecessors.
 """
@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo import settings
 from geo.errors import DataFileError, UnknownValueError
-from geo.text import fold, nfc
+from geo.text import fold, nfc, split_ids
 
 AGENCY_COLUMNS = ("id", "name_vi", "name_en", "kind", "aliases", "successor", "note", "source")
 _ALIAS_SEPARATOR = "|"
@@ -101,7 +101,7 @@ class AgencyIndex:
     def successors(self, agency_id: str) -> tuple[str, ...]:
         """Return the direct successors of `agency_id` (empty for a current agency)."""
         raw = self.table.at[agency_id, "successor"] if agency_id in self.table.index else ""
-        return tuple(part for part in str(raw).split(settings.LIST_SEPARATOR) if part)
+        return tuple(split_ids(raw))
 
     def predecessors(self, agency_id: str) -> frozenset[str]:
         """Return every agency that was merged, directly or not, into `agency_id`."""
@@ -127,6 +127,10 @@ class AgencyIndex:
             return agency_id
         column = "name_en" if lang == "en" else "name_vi"
         return str(self.table.at[agency_id, column]) or agency_id
+
+    def labels(self, agency_ids: object, *, lang: str = "vi", empty: str = "") -> str:
+        """Return the names of a list of ids (or a ``;``-separated cell) in `lang`, joined by "; "."""
+        return "; ".join(self.label(agency_id, lang=lang) for agency_id in split_ids(agency_ids)) or empty
 
 
 def load_agencies(path: Path | str = settings.AGENCIES_CSV) -> AgencyIndex:
@@ -172,8 +176,8 @@ def load_agencies(path: Path | str = settings.AGENCIES_CSV) -> AgencyIndex:
                 msg = f"{path}: alias {name!r} names both {alias_to_id[key]!r} and {agency_id!r}."
                 raise DataFileError(msg)
             alias_to_id[key] = agency_id
-        for successor in str(row["successor"]).split(settings.LIST_SEPARATOR):
-            if successor and successor not in table.index:
+        for successor in split_ids(row["successor"]):
+            if successor not in table.index:
                 msg = f"{path}: agency {agency_id!r} has unknown successor {successor!r}."
                 raise DataFileError(msg)
     ordered = sorted(alias_to_id, key=len, reverse=True)

@@ -1,6 +1,6 @@
 """Parse the deadline text of a task ("Quý I/2026", "Trước 2030", ...) into dates.
 
-The rules follow DESIGN.md's deadline table. Text that fits none of them is
+The rules follow docs/DESIGN.md's deadline table. Text that fits none of them is
 ``unparsed``: the raw text is kept and the validation report lists it.
 """
 
@@ -10,6 +10,8 @@ import calendar
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+
+import pandas as pd
 
 from geo.text import fold, nfc
 
@@ -109,10 +111,16 @@ def parse_deadline(raw: str | None) -> Deadline:
 def is_past_due(due_end: date | None, as_of: date) -> bool:
     """Return True when a deadline ended before `as_of` (``due_end < as_of``).
 
-    The documents carry no completion status, so this means "deadline passed",
-    not "late".
+    This is the one place the rule is written: a task due on 2026-03-31 has not
+    passed its deadline as of 2026-03-31 and has as of 2026-04-01. The documents
+    carry no completion status, so this means "deadline passed", not "late".
     """
     return due_end is not None and due_end < as_of
+
+
+def past_due_mask(due_ends: pd.Series, as_of: date) -> pd.Series:
+    """Return a boolean Series, True where :func:`is_past_due` holds for the deadline (index kept)."""
+    return due_ends.map(lambda end: is_past_due(end, as_of)).astype(bool)
 
 
 def _parse_plain(folded: str) -> tuple[str, date | None, date | None, str] | None:

@@ -1,8 +1,9 @@
-"""Project features (data/projects.geojson): load, link to tasks, check.
+"""Project features (data/projects.geojson): load and check.
 
 Every feature carries ``id``, ``layer``, ``name``, ``name_en``, ``status`` with
-``status_source``, ``task_ids`` (register ids) and its provenance:
-``geometry_quality`` (``osm`` | ``sourced`` | ``schematic``) and ``geometry_source``.
+``status_source``, and its provenance: ``geometry_quality`` (``osm`` |
+``sourced`` | ``schematic``) and ``geometry_source``. Its links to tasks are
+kept apart, in ``data/links.csv`` (:mod:`geo.links`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import shapely
 
 from geo import settings
 from geo.errors import DataFileError
+from geo.text import fold
 
 REQUIRED_PROPERTIES = (
-    "id", "layer", "name", "name_en", "status", "status_source", "task_ids",
-    "geometry_quality", "geometry_source",
+    "id", "layer", "name", "name_en", "status", "status_source", "geometry_quality", "geometry_source",
 )  # fmt: skip
 
 
@@ -35,7 +36,7 @@ def load_features(path: Path | str = settings.PROJECTS_GEOJSON) -> gpd.GeoDataFr
     Returns
     -------
     geopandas.GeoDataFrame
-        Indexed by feature ``id`` (EPSG:4326); ``task_ids`` is a tuple of str.
+        Indexed by feature ``id`` (EPSG:4326); no task links (see :func:`geo.links.attach_links`).
 
     Raises
     ------
@@ -64,8 +65,6 @@ def features_from_geojson(features: Iterable[dict], *, source: str = "features")
         if not props.get("id"):
             msg = f"{source}: feature #{number} has no 'id' property."
             raise DataFileError(msg)
-        task_ids = props.get("task_ids") or []
-        props["task_ids"] = tuple(task_ids if isinstance(task_ids, list) else str(task_ids).split(";"))
         try:
             geometries.append(shapely.geometry.shape(feature["geometry"]) if feature.get("geometry") else None)
         except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.ShapelyError):
@@ -82,20 +81,21 @@ def features_from_geojson(features: Iterable[dict], *, source: str = "features")
 def feature_problems(
     features: gpd.GeoDataFrame,
     *,
-    task_ids: Iterable[str],
     layer_ids: Iterable[str],
     boundary_4326: shapely.Geometry,
     tolerance_m: float = settings.BOUNDARY_TOLERANCE_M,
 ) -> list[tuple[str, str, str]]:
     """Check features; return (severity, feature id, message) triples.
 
-    Errors: missing or invalid geometry, repeated id, a task id not in the
-    register, a layer not in the registry, a missing required property, an
-    unknown status or geometry quality, a feature farther than `tolerance_m`
-    from the city boundary (measured in EPSG:32648).
+    Errors: missing or invalid geometry, repeated id, a layer not in the
+    registry, a missing required property, an unknown status or geometry
+    quality, a ``task_ids`` property (links belong in data/links.csv), a feature
+    farther than `tolerance_m` from the city boundary (measured in EPSG:32648).
     """
-    known_tasks, known_layers = set(task_ids), set(layer_ids)
+    known_layers = set(layer_ids)
     problems: list[tuple[str, str, str]] = []
+    if "task_ids" in features.columns:
+        problems.append(("error", "data/projects.geojson", "features carry 'task_ids'; links belong in data/links.csv"))
     ids = features["id"].astype(str)
     for feature_id in sorted(set(ids[ids.duplicated()])):
         problems.append(("error", feature_id, "id is not unique"))
@@ -105,9 +105,9 @@ def feature_problems(
         geometry = row.geometry
         for prop in REQUIRED_PROPERTIES:
             value = row.get(prop)
-            if prop != "task_ids" and (value is None or (isinstance(value, float) and pd.isna(value)) or value == ""):
+            if (value is None or (isinstance(value, float) and pd.isna(value)) or value == ""):
                 problems.append(("error", feature_id, f"required property {prop!r} is missing"))
-        if geometry is None or geometry.is_empty:
+        if not isinstance(geometry, shapely.Geometry) or geometry.is_empty:
             problems.append(("error", feature_id, "geometry is missing or empty"))
             continue
         if not geometry.is_valid:
@@ -118,32 +118,20 @@ def feature_problems(
             problems.append(("error", feature_id, f"status {row.get('status')!r} is not one of {settings.STATUSES}"))
         if row.get("geometry_quality") not in settings.GEOMETRY_QUALITIES:
             problems.append(("error", feature_id, f"geometry_quality {row.get('geometry_quality')!r} is unknown"))
-        for task_id in row["task_ids"]:
-            if task_id not in known_tasks:
-                problems.append(("error", feature_id, f"task id {task_id!r} is not in data/tasks.csv"))
         if not zone.contains(projected.iloc[position]):
             problems.append(("error", feature_id, f"lies outside the city boundary buffered by {tolerance_m / 1000:g} km"))
     return problems
 
 
-def features_by_task(features: gpd.GeoDataFrame) -> dict[str, list[str]]:
-    """Return, for each task id, the ids of the features linked to it (the reverse link)."""
-    links: dict[str, list[str]] = {}
-    for feature_id, task_ids in features["task_ids"].items():
-        for task_id in task_ids:
-            links.setdefault(task_id, []).append(str(feature_id))
-    return links
-
-
-def tasks_naming_places_without_feature(tasks: pd.DataFrame, features: gpd.GeoDataFrame, terms: Iterable[str]) -> pd.DataFrame:
+def tasks_naming_places_without_feature(tasks: pd.DataFrame, linked_task_ids: Iterable[str], terms: Iterable[str]) -> pd.DataFrame:
     """Return register tasks whose text names a place (one of `terms`, folded) and that no feature links.
 
     Parameters
     ----------
     tasks : pandas.DataFrame
         The register.
-    features : geopandas.GeoDataFrame
-        The project features.
+    linked_task_ids : iterable of str
+        Ids of the tasks some feature links (``data/links.csv``).
     terms : iterable of str
         Folded place words, e.g. "vanh dai", "cau tu lien".
 
@@ -152,9 +140,7 @@ def tasks_naming_places_without_feature(tasks: pd.DataFrame, features: gpd.GeoDa
     pandas.DataFrame
         The matching task rows plus a ``term`` column naming the first place word found.
     """
-    from geo.text import fold
-
-    linked = set(features_by_task(features))
+    linked = set(linked_task_ids)
     terms = tuple(terms)
     found = tasks["task"].map(lambda text: next((term for term in terms if term in fold(text)), ""))
     keep = (found != "") & ~tasks.index.isin(linked)

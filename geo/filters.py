@@ -1,7 +1,9 @@
-"""The planner's filter choices as one value, with its URL (query-parameter) form.
+"""The planner's filter choices as one value, with its URL form and its wording.
 
 The same :class:`TaskFilter` drives the app's sidebar, the shared URL and the
-command line, so a link or a script reproduces what a planner saw.
+command line, so a link or a script reproduces what a planner saw;
+:func:`filter_summary` says it in words (the snapshot's manifest, PNG, KML and
+HTML title use it). :mod:`geo.view` turns it into tasks, features and counts.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import pandas as pd
 from geo import settings
 from geo.agencies import AgencyIndex
 from geo.errors import InvalidArgumentError
-from geo.register import filter_tasks, past_due
+from geo.i18n import day_text, t
+from geo.layer_specs import Registry
+from geo.register import ROLES, filter_tasks, past_due
 
-ROLES = ("any", "lead", "coordinating")
+__all__ = ["ROLES", "UNDATED_KINDS", "TaskFilter", "apply_filter", "filter_summary"]
+
 UNDATED_KINDS = ("recurring", "none", "done", "unparsed")
 
 
@@ -155,3 +160,38 @@ def apply_filter(tasks: pd.DataFrame, choice: TaskFilter, agencies: AgencyIndex)
         query=choice.query,
     )
     return selected.assign(past_due=past_due(selected, as_of))
+
+
+def filter_summary(
+    choice: TaskFilter, *, lang: str = "vi", agencies: AgencyIndex | None = None, registry: Registry | None = None
+) -> list[str]:
+    """Return the filter in words, one line per restriction (``[t("filters.all")]`` when none).
+
+    Agency and layer ids are shown by name when `agencies` / `registry` are given.
+    """
+    lines = []
+    if choice.agencies:
+        names = ", ".join(agencies.label(agency, lang=lang) if agencies else agency for agency in choice.agencies)
+        role = t(f"filters.role.{choice.role}", lang)
+        extra = f"; {t('filters.predecessors', lang)}" if choice.include_predecessors else ""
+        lines.append(f"{t('filters.agencies', lang)}: {names} ({role}{extra})")
+    if choice.docs:
+        lines.append(f"{t('filters.docs', lang)}: {', '.join(choice.docs)}")
+    if choice.due_from or choice.due_to:
+        start = day_text(choice.due_from, lang) if choice.due_from else "…"
+        end = day_text(choice.due_to, lang) if choice.due_to else "…"
+        lines.append(f"{t('filters.due_window', lang)}: {start} – {end}")
+    if choice.only_past_due:
+        lines.append(t("filters.only_past_due", lang))
+    if set(choice.undated) != set(UNDATED_KINDS):
+        kinds = ", ".join(t(f"kind.{kind}", lang) for kind in choice.undated) or "—"
+        lines.append(f"{t('filters.undated', lang)}: {kinds}")
+    if choice.query:
+        lines.append(f"{t('filters.query', lang)}: “{choice.query}”")
+    if choice.layers:
+        names = ", ".join(registry.label(layer, lang) if registry else layer for layer in choice.layers)
+        lines.append(f"{t('filters.layers', lang)}: {names}")
+    if choice.statuses:
+        names = ", ".join(t(f"status.{status}", lang) for status in choice.statuses)
+        lines.append(f"{t('filters.statuses', lang)}: {names}")
+    return lines or [t("filters.all", lang)]

@@ -6,6 +6,7 @@ languages have the same keys and that every key used in the code exists.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Final
 
 LANGUAGES: Final[tuple[str, ...]] = ("vi", "en")
@@ -158,6 +159,8 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "panel.status_source": "Nguồn tình trạng",
         "panel.provenance": "Nguồn hình học",
         "panel.tasks": "Nhiệm vụ liên kết",
+        "panel.basis": "Căn cứ liên kết (lời văn của nhiệm vụ)",
+        "tod.filters_note": "Các ga lấy theo bộ lọc bên trái (cơ quan, văn bản, thời hạn, lớp, trạng thái); ngày xem xét là giai đoạn mặc định.",
         "panel.no_tasks": "Đối tượng này chưa gắn với nhiệm vụ nào trong các văn bản.",
         "panel.deadline_parsed": "Thời hạn đã phân tích",
         "panel.deadline_passed": "Đã quá thời hạn tính đến {date} (văn bản không ghi tình trạng hoàn thành)",
@@ -316,6 +319,8 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "panel.status_source": "Status source",
         "panel.provenance": "Geometry source",
         "panel.tasks": "Linked tasks",
+        "panel.basis": "Basis of the link (the task's words)",
+        "tod.filters_note": "Stations follow the sidebar filters (agency, document, deadline, layers, statuses); the as-of date is the default phase.",
         "panel.no_tasks": "No task of the documents is linked to this feature.",
         "panel.deadline_parsed": "Parsed deadline",
         "panel.deadline_passed": "Deadline passed as of {date} (the documents give no completion status)",
@@ -347,3 +352,8 @@ def number(value: float, lang: str = "vi", decimals: int = 0, *, signed: bool = 
     if lang == "vi":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text
+
+
+def day_text(day: date, lang: str = "vi") -> str:
+    """Return `day` written for readers of `lang`: 31/03/2026 in Vietnamese, 2026-03-31 in English."""
+    return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()

@@ -10,6 +10,7 @@ import pandas as pd
 from geo.agencies import AgencyIndex
 from geo.errors import ImportFileError
 from geo.register import derive_register
+from geo.tables import ROW_COLUMN, read_table
 from geo.text import nfc
 
 REQUIRED_COLUMNS = ("task", "lead_agency_raw", "due_raw")
@@ -81,7 +82,7 @@ def import_tasks(path: Path | str, agencies: AgencyIndex, *, doc_id: str, due_sc
     if not path.exists():
         msg = f"{path}: file not found."
         raise ImportFileError(msg)
-    table = _read_table(path)
+    table = read_table(path)
     table.columns = [nfc(str(column)).lower() for column in table.columns]
     missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if missing:
@@ -90,16 +91,17 @@ def import_tasks(path: Path | str, agencies: AgencyIndex, *, doc_id: str, due_sc
             f"{list(REQUIRED_COLUMNS)} (and optionally {list(OPTIONAL_COLUMNS)}); found {list(table.columns)}."
         )
         raise ImportFileError(msg)
-    raw = []
+    raw, numbers = [], []
     for position, (_, row) in enumerate(table.iterrows()):
         record = {column: nfc(row.get(column, "")) for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
         record.update(
-            id=f"{doc_id}.{position + 1:03d}",
-            doc_id=doc_id,
+            id=f"{nfc(doc_id)}.{position + 1:03d}",
+            doc_id=nfc(doc_id),
             due_scope=due_scope,
-            source_line=str(position + 2),
+            source_line=str(row[ROW_COLUMN]),
         )
         raw.append(record)
+        numbers.append(int(row[ROW_COLUMN]))
     tasks = derive_register(raw, agencies)
     problems: list[ImportProblem] = []
     flags = list(tasks["flags"])
@@ -110,20 +112,6 @@ def import_tasks(path: Path | str, agencies: AgencyIndex, *, doc_id: str, due_sc
         if not record["lead_agency_raw"]:
             reasons.append("missing_lead_agency: the lead agency cell is empty")
         flags[position] = " | ".join(reasons)
-        problems.extend(ImportProblem(row=position + 2, task_id=record["id"], reason=reason) for reason in reasons)
+        problems.extend(ImportProblem(row=numbers[position], task_id=record["id"], reason=reason) for reason in reasons)
     tasks["flags"] = flags
     return ImportResult(tasks=tasks, problems=problems)
-
-
-def _read_table(path: Path) -> pd.DataFrame:
-    try:
-        if path.suffix.lower() == ".csv":
-            # blank lines are kept so that row numbers match what a spreadsheet shows
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
-        return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-    except UnicodeDecodeError as error:
-        msg = f"{path.name}: not UTF-8 text ({error.reason} at byte {error.start}). Save the CSV as UTF-8."
-        raise ImportFileError(msg) from error
-    except Exception as error:  # pandas and openpyxl raise many types for a broken file
-        msg = f"{path.name}: cannot be read as a table ({type(error).__name__}: {error})."
-        raise ImportFileError(msg) from error

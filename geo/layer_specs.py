@@ -9,7 +9,7 @@ from pathlib import Path
 from geo import settings
 from geo.errors import DataFileError
 
-LAYERS_JSON = settings.DATA_DIR / "layers.json"
+LAYERS_JSON = settings.LAYERS_JSON
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,13 @@ class Registry:
                 return spec
         msg = f"unknown layer {layer_id!r}; known: {[spec.id for spec in self.layers]}"
         raise KeyError(msg)
+
+    def label(self, layer_id: str, lang: str = "vi") -> str:
+        """Return the name of `layer_id` in `lang`, or the id itself when the registry does not know it."""
+        for spec in self.layers:
+            if spec.id == layer_id:
+                return spec.label(lang)
+        return layer_id
 
     def ids(self, kind: str | None = None) -> tuple[str, ...]:
         """Return the layer ids, optionally only those of `kind` ("project" or "context")."""

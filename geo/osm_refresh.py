@@ -107,8 +107,6 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], folder: Path | str) -> lis
         path = folder / f"{layer}.geojson"
         collection = json.loads(gdf.to_json(drop_id=True))
         collection["attribution"] = f"{settings.OSM_ATTRIBUTION}, {settings.OSM_LICENCE}"
-        for feature in collection["features"]:
-            feature["properties"]["task_ids"] = []
         path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
         written.append(path)
     return written

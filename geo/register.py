@@ -1,6 +1,6 @@
 """The task register: load, derive agencies and deadlines, query.
 
-One record per task row or bullet of the four source documents (DESIGN.md,
+One record per task row or bullet of the four source documents (docs/DESIGN.md,
 "Data of record"). Values stay in Vietnamese as written; ids are canonical.
 """
 
@@ -14,9 +14,9 @@ import pandas as pd
 
 from geo import settings
 from geo.agencies import AgencyIndex
-from geo.deadlines import parse_deadline
+from geo.deadlines import parse_deadline, past_due_mask
 from geo.errors import DataFileError, InvalidArgumentError, UnknownValueError
-from geo.text import matches_query
+from geo.text import join_ids, matches_query, split_ids
 
 RAW_COLUMNS = (
     "id", "doc_id", "appendix", "section", "section_title", "tt", "task",
@@ -30,7 +30,12 @@ COLUMNS = (
     "vice_chair", "note", "flags", "source_line",
 )  # fmt: skip
 ROLES = ("any", "lead", "coordinating")
-SEP = settings.LIST_SEPARATOR
+# Which agency column(s) of the register each role reads: the one place the roles are defined.
+ROLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "any": ("lead_agency", "coordinating"),
+    "lead": ("lead_agency",),
+    "coordinating": ("coordinating",),
+}
 
 
 def derive_register(raw: Iterable[Mapping[str, str]], agencies: AgencyIndex) -> pd.DataFrame:
@@ -65,8 +70,8 @@ def derive_register(raw: Iterable[Mapping[str, str]], agencies: AgencyIndex) -> 
             flags.append(f"unparsed_deadline: {deadline.raw}")
         parsed = deadline.as_record()
         record.update(
-            lead_agency=SEP.join(lead.ids),
-            coordinating=SEP.join(coordinating.ids),
+            lead_agency=join_ids(lead.ids),
+            coordinating=join_ids(coordinating.ids),
             due_kind=parsed["due_kind"],
             due_start=parsed["due_start"] or "",
             due_end=parsed["due_end"] or "",
@@ -137,11 +142,6 @@ def load_documents(path: Path | str = settings.DOCUMENTS_CSV) -> pd.DataFrame:
         msg = f"{path}: missing column 'doc_id'."
         raise DataFileError(msg)
     return documents.set_index("doc_id", drop=False)
-
-
-def split_ids(value: str) -> list[str]:
-    """Split a ``;``-separated id list, dropping empty parts."""
-    return [part for part in str(value).split(SEP) if part]
 
 
 def filter_tasks(
@@ -220,9 +220,8 @@ def filter_tasks(
         wanted = {agency_index.require(agency) for agency in agencies}
         if include_predecessors:
             wanted = set(agency_index.with_predecessors(sorted(wanted)))
-        columns = {"any": ("lead_agency", "coordinating"), "lead": ("lead_agency",), "coordinating": ("coordinating",)}
         hit = pd.Series(False, index=tasks.index)
-        for column in columns[role]:
+        for column in ROLE_COLUMNS[role]:
             hit |= tasks[column].map(lambda value: bool(wanted & set(split_ids(value))))
         keep &= hit
     if docs:
@@ -241,7 +240,7 @@ def filter_tasks(
         undated_ok = ends.isna() & (tasks["due_kind"].isin(kinds) if kinds is not None else False)
         keep &= in_window | undated_ok
     if past_due_as_of is not None:
-        keep &= tasks["due_end"].map(lambda end: end is not None and end < past_due_as_of)
+        keep &= past_due_mask(tasks["due_end"], past_due_as_of)
     if query and query.strip():
         haystack = (
             tasks["task"]
@@ -261,5 +260,5 @@ def filter_tasks(
 
 
 def past_due(tasks: pd.DataFrame, as_of: date) -> pd.Series:
-    """Return a boolean Series: True where the task's deadline ended before `as_of`."""
-    return tasks["due_end"].map(lambda end: end is not None and end < as_of)
+    """Return a boolean Series: True where the task's deadline passed as of `as_of` (:func:`geo.deadlines.is_past_due`)."""
+    return past_due_mask(tasks["due_end"], as_of)

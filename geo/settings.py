@@ -12,6 +12,8 @@ TASKS_CSV: Final[Path] = DATA_DIR / "tasks.csv"
 AGENCIES_CSV: Final[Path] = DATA_DIR / "agencies.csv"
 DOCUMENTS_CSV: Final[Path] = DATA_DIR / "documents.csv"
 PROJECTS_GEOJSON: Final[Path] = DATA_DIR / "projects.geojson"
+LINKS_CSV: Final[Path] = DATA_DIR / "links.csv"
+LAYERS_JSON: Final[Path] = DATA_DIR / "layers.json"
 BOUNDARY_GEOJSON: Final[Path] = DATA_DIR / "context" / "hanoi_boundary_osm.geojson"
 WARDS_GEOJSON: Final[Path] = DATA_DIR / "context" / "hanoi_wards_2025_osm.geojson"
 RED_RIVER_GEOJSON: Final[Path] = DATA_DIR / "context" / "red_river_schematic.geojson"
@@ -32,4 +34,15 @@ GEOMETRY_QUALITIES: Final[tuple[str, ...]] = ("osm", "sourced", "schematic")
 STATUSES: Final[tuple[str, ...]] = ("operating", "under construction", "planned")
 
 DUE_KINDS: Final[tuple[str, ...]] = ("by_date", "period", "recurring", "done", "none", "unparsed")
-LIST_SEPARATOR: Final[str] = ";"
+
+EXPORT_FORMATS: Final[tuple[str, ...]] = ("gpkg", "geojson", "kml", "shp", "csv", "xlsx", "png", "html")
+
+# Limits on what planners upload, checked before parsing (README, "Limits and safety").
+MAX_UPLOAD_BYTES: Final[int] = 10 * 1024 * 1024  # one uploaded file: 10 MiB
+MAX_DECOMPRESSED_BYTES: Final[int] = 50 * 1024 * 1024  # inside an XLSX, zip, KMZ or .bz2: 50 MiB unpacked
+MAX_TABLE_ROWS: Final[int] = 5_000  # rows of an imported table (a plan has a few hundred)
+MAX_TABLE_COLUMNS: Final[int] = 60
+MAX_CELL_CHARS: Final[int] = 10_000  # one cell of an imported table
+MAX_VERTICES: Final[int] = 1_000_000  # coordinates in one uploaded layer
+MAX_POPULATION_DENSITY_KM2: Final[float] = 150_000.0  # persons per km²; Hà Nội's densest wards hold about 40,000
+OVERLAP_TOLERANCE: Final[float] = 0.01  # units may overlap by 1% of the smaller one (OSM wards: Hà Đông and Thanh Liệt share 0.014 km²)

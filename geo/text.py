@@ -6,6 +6,21 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+LIST_SEPARATOR = ";"  # how a list of ids is written in one CSV cell ("so-xay-dung;so-tai-chinh")
+
+
+def split_ids(value: object) -> list[str]:
+    """Split a ``;``-separated id list as stored in one cell, dropping empty parts and spaces."""
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(part).strip() for part in value if str(part).strip()]
+    return [part.strip() for part in str(value).split(LIST_SEPARATOR) if part.strip()]
+
+
+def join_ids(values: object) -> str:
+    """Join ids into one cell with the list separator (the inverse of :func:`split_ids`)."""
+    return LIST_SEPARATOR.join(split_ids(values))
 
 
 def nfc(text: str | None) -> str:
@@ -75,3 +90,18 @@ def matches_query(text: str | None, query: str | None) -> bool:
     """
     pattern = query_pattern(query)
     return pattern is None or pattern.search(fold(text)) is not None
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^$:=&\"'])")
+
+
+def escape_markdown(text: object) -> str:
+    """Return `text` with every markdown-significant character backslash-escaped, so it renders as itself.
+
+    Data and user text shown inside a markdown string (a label of the project's
+    own catalogue) goes through this: ``![x](http://h/i.png)`` stays those
+    characters, never an image, link, emphasis, heading, HTML or LaTeX. Newlines
+    become spaces.
+    """
+    flat = " ".join(str("" if text is None else text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)

@@ -11,7 +11,9 @@ import shapely
 from geo import settings
 from geo.agencies import AgencyIndex
 from geo.features import feature_problems, tasks_naming_places_without_feature
-from geo.register import COLUMNS, derive_register, split_ids
+from geo.links import link_problems
+from geo.register import COLUMNS, derive_register
+from geo.text import split_ids
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ def validate_register(tasks: pd.DataFrame, agencies: AgencyIndex, documents: pd.
 def validate_features(
     features: gpd.GeoDataFrame,
     tasks: pd.DataFrame,
+    links: pd.DataFrame,
     *,
     layer_ids: tuple[str, ...],
     boundary_4326: shapely.Geometry,
@@ -122,16 +125,21 @@ def validate_features(
 ) -> Report:
     """Check the project features against the register and the layer registry; add counts.
 
-    Adds counts per layer and per geometry quality, every feature problem, and
-    (as warnings) the register tasks that name a place but link to no feature.
+    Adds counts per layer and per geometry quality, every feature problem, every
+    link problem (``data/links.csv``: unknown ids, repeats, a basis that is not
+    words of the task), and (as warnings) the register tasks that name a place
+    but link to no feature.
     """
     report.counts["features per layer"] = features.groupby("layer").size()
     report.counts["features per geometry_quality"] = features.groupby("geometry_quality").size()
-    for severity, record, message in feature_problems(
-        features, task_ids=tasks.index, layer_ids=layer_ids, boundary_4326=boundary_4326
-    ):
+    for severity, record, message in feature_problems(features, layer_ids=layer_ids, boundary_4326=boundary_4326):
         report.add(severity, record, message)
-    missing = tasks_naming_places_without_feature(tasks, features, place_terms)
+    report.counts["links per layer"] = (
+        links.merge(features[["layer"]], left_on="feature_id", right_index=True, how="left").groupby("layer").size()
+    )
+    for severity, record, message in link_problems(links, feature_ids=features.index, tasks=tasks):
+        report.add(severity, record, message)
+    missing = tasks_naming_places_without_feature(tasks, links["task_id"], place_terms)
     report.counts["tasks naming a place with no feature"] = missing.groupby("doc_id").size()
     for task_id, row in missing.iterrows():
         report.add("warning", task_id, f"names a place ({row['term']!r}) but no feature links it: {row['task'][:90]}")

@@ -9,6 +9,7 @@ and reported, never guessed.
 
 from __future__ import annotations
 
+import bz2
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ import shapely
 from shapely.ops import substring
 
 from geo import settings
+from geo.catchments import QUAD_SEGS, check_radius
 from geo.errors import NetworkFileError
-from geo.tod import QUAD_SEGS, check_radius
 
 SNAP_LIMIT_M = 150.0  # a station farther than this from the network is not covered by it
 
@@ -38,21 +39,32 @@ class WalkNetwork:
     source: str
 
 
-def load_walk_network(path: Path | str) -> WalkNetwork:
+def load_walk_network(path: Path | str, *, label: str | None = None) -> WalkNetwork:
     """Read a street network from OSM XML (``.osm``, ``.osm.bz2``) or GraphML and project it to EPSG:32648.
+
+    The file is checked before it is parsed (:func:`check_network_file`).
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The file.
+    label : str or None
+        The name shown in messages and kept as the network's source (default: the file name).
 
     Raises
     ------
     NetworkFileError
-        If the file is missing, of another type, unreadable, or holds no street with a length.
+        If the file is missing, of another type, over a limit, declares XML entities,
+        unreadable, or holds no street with a length.
     """
     import osmnx as ox
 
     path = Path(path)
     name = path.name.lower()
     if not path.exists():
-        msg = f"{path}: street-network file not found."
+        msg = f"{label or path}: street-network file not found."
         raise NetworkFileError(msg)
+    check_network_file(path, label=label or path.name)
     try:
         if name.endswith((".osm", ".osm.bz2", ".xml")):
             graph = ox.graph_from_xml(path, retain_all=True)
@@ -72,7 +84,46 @@ def load_walk_network(path: Path | str) -> WalkNetwork:
         msg = f"{path.name}: the network has no street segment with a length."
         raise NetworkFileError(msg)
     hull = shapely.convex_hull(shapely.multipoints(shapely.get_coordinates(edges.geometry.values)))
-    return WalkNetwork(graph=graph, edges=edges, hull=hull, source=path.name)
+    return WalkNetwork(graph=graph, edges=edges, hull=hull, source=label or path.name)
+
+
+def check_network_file(path: Path | str, *, label: str) -> None:
+    """Refuse a street-network file over the size limits or declaring a DOCTYPE or entities, before parsing it.
+
+    The file may be at most ``MAX_UPLOAD_BYTES``; a ``.bz2`` file is unpacked as a
+    stream and refused as soon as it passes ``MAX_DECOMPRESSED_BYTES``. OSM XML and
+    GraphML never need a DOCTYPE, so one (the way to an entity-expansion bomb) is refused.
+
+    Raises
+    ------
+    NetworkFileError
+        Naming the limit and the value found.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size > settings.MAX_UPLOAD_BYTES:
+        msg = f"{label}: the file is {size / 2**20:.1f} MiB, over the limit of {settings.MAX_UPLOAD_BYTES / 2**20:.0f} MiB."
+        raise NetworkFileError(msg)
+    unpacker = bz2.BZ2Decompressor() if path.name.lower().endswith(".bz2") else None
+    total, tail = 0, b""
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            try:
+                chunk = unpacker.decompress(block, max_length=settings.MAX_DECOMPRESSED_BYTES + 1 - total) if unpacker else block
+            except (OSError, EOFError) as error:
+                msg = f"{label}: not a valid .bz2 file ({error})."
+                raise NetworkFileError(msg) from error
+            total += len(chunk)
+            if total > settings.MAX_DECOMPRESSED_BYTES:
+                msg = f"{label}: unpacks to more than {settings.MAX_DECOMPRESSED_BYTES / 2**20:.0f} MiB, over the limit."
+                raise NetworkFileError(msg)
+            window = (tail + chunk).upper()
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                msg = f"{label}: the XML declares a DOCTYPE or entities, which a street network never needs; refused."
+                raise NetworkFileError(msg)
+            tail = chunk[-16:]
+            if unpacker and unpacker.eof:
+                break
 
 
 def walk_catchments(

@@ -8,30 +8,26 @@ from __future__ import annotations
 
 import html
 
-from geo.agencies import load_agencies
 from geo.context import load_context
 from geo.errors import UnknownValueError
-from geo.export import filter_summary, inline_leaflet
-from geo.features import load_features
-from geo.filters import TaskFilter, apply_filter
+from geo.export import inline_leaflet
 from geo.i18n import LANGUAGES, t
-from geo.layer_specs import load_registry
-from geo.mapdata import bounds_of, light_geometry, visible_features
-from geo.register import load_register
+from geo.mapdata import bounds_of, light_geometry
+from geo.view import View
 from layers.render import project_map
 
 
-def standalone_map_html(choice: TaskFilter, lang: str = "vi") -> str:
-    """Return a self-contained HTML page of the map for `choice` (works offline, from a file).
+def standalone_map_html(view: View, lang: str = "vi") -> str:
+    """Return a self-contained HTML page of the map of `view` (works offline, from a file).
 
-    The features visible for `choice` are drawn as on the map page (no basemap
+    The features visible in `view` are drawn as on the map page (no basemap
     tiles; boundary, wards and Red River as context; legend; OSM attribution),
     the view fitted to them, and Leaflet's script and stylesheet inlined.
 
     Parameters
     ----------
-    choice : TaskFilter
-        The planner's filter.
+    view : geo.view.View
+        What the planner sees (:func:`geo.view.build_view`).
     lang : str
         "vi" or "en".
 
@@ -43,22 +39,19 @@ def standalone_map_html(choice: TaskFilter, lang: str = "vi") -> str:
     Raises
     ------
     UnknownValueError
-        If `lang` is unknown (and as :func:`geo.filters.apply_filter`).
+        If `lang` is unknown.
     """
     if lang not in LANGUAGES:
         msg = f"Unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}."
         raise UnknownValueError(msg)
-    agencies = load_agencies()
-    registry = load_registry()
-    features = load_features()
-    matched = apply_filter(load_register(), choice, agencies)
-    visible = visible_features(features, matched.index, choice)
+    visible = view.features
     fmap = project_map(
-        light_geometry(visible), registry, load_context(light=True), lang=lang, basemap="none", bounds=bounds_of(visible)
-    )
+        light_geometry(visible), view.data.registry, load_context(light=True), lang=lang, basemap="none",
+        bounds=bounds_of(visible),
+    )  # fmt: skip
     page = fmap.get_root().render()
-    summary = " · ".join(filter_summary(choice, lang=lang, agencies=agencies, registry=registry))
-    title = f"{t('app.title', lang)} — {choice.as_of_or_today().isoformat()}"
+    summary = " · ".join(view.summary(lang))
+    title = f"{t('app.title', lang)} — {view.as_of.isoformat()}"
     head = f'<meta charset="utf-8" />\n<title>{html.escape(title)}</title>\n<meta name="description" content="{html.escape(summary)}" />'
     page = page.replace("<head>", f"<head>\n{head}", 1)
     return inline_leaflet(page)

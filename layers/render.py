@@ -6,43 +6,17 @@ Schematic geometry is dashed; the OSM attribution is always on the map.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import weakref
 
-import branca.element
 import folium
-import folium.elements
-import folium.features
-import folium.folium
-import folium.map
-import folium.raster_layers
-import folium.template
-import folium.vector_layers
 import geopandas as gpd
-import jinja2
 from branca.element import MacroElement, Template
 
 from geo import settings
 from geo.i18n import t
 from geo.layer_specs import LayerSpec, Registry
-
-
-# branca and folium compile a jinja2 Template for many elements they create (~1.5 ms each, ~90 per map).
-# A compiled template is immutable, so one compiled per source text can be shared: this halves the map build.
-def _cached_template(cls):
-    compiled = functools.lru_cache(maxsize=512)(cls)
-
-    def make(source, *args, **kwargs):
-        return compiled(source) if not (args or kwargs) else cls(source, *args, **kwargs)
-
-    return make
-
-
-branca.element.Template = _cached_template(jinja2.Template)  # type: ignore[assignment]
-for _module in (folium.features, folium.map, folium.elements, folium.vector_layers, folium.folium, folium.raster_layers):
-    _module.Template = _cached_template(folium.template.Template)  # type: ignore[attr-defined]
 
 HANOI_CENTER = (21.028, 105.834)
 # Leaflet is served by the app itself (static/leaflet, Streamlit static serving): the map needs no CDN.
@@ -91,7 +65,7 @@ def feature_group(
     group = folium.FeatureGroup(name=html.escape(spec.label(lang)), show=spec.default_visible)
     if frame.empty:
         return group
-    collection = feature_collection(frame, registry, lang=lang)
+    collection = feature_collection(frame, spec, registry, lang=lang)
     quality_styles = registry.quality_styles
     status_styles = registry.status_styles
 
@@ -121,13 +95,13 @@ def feature_group(
     return group
 
 
-def feature_collection(frame: gpd.GeoDataFrame, registry: Registry, *, lang: str = "vi") -> dict:
+def feature_collection(frame: gpd.GeoDataFrame, spec: LayerSpec, registry: Registry, *, lang: str = "vi") -> dict:
     """Return the GeoJSON dict drawn for `frame`: id (``fid``), escaped tooltip, status and quality only."""
     features = []
     for geometry, (_, row) in zip(frame.geometry, frame.iterrows(), strict=True):
         props = {
             "fid": str(row.get("id", row.name)),
-            "tip": _tooltip(row, registry, lang),
+            "tip": _tooltip(row, spec, registry, lang),
             "status": row.get("status"),
             "geometry_quality": row.get("geometry_quality"),
         }
@@ -191,13 +165,21 @@ def _context_collection(frame: gpd.GeoDataFrame, tip_field: str | None) -> dict:
     return per_frame[tip_field]
 
 
-def _tooltip(row, registry: Registry, lang: str) -> str:
-    name = row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name")
-    status = registry.status_styles.get(row.get("status"), {}).get("label_en" if lang == "en" else "label_vi", row.get("status"))
-    quality = registry.quality_styles.get(row.get("geometry_quality"), {}).get(
-        "label_en" if lang == "en" else "label_vi", row.get("geometry_quality")
-    )
-    return "<br>".join(html.escape(str(part)) for part in (name, status, quality) if part)
+def _tooltip(row, spec: LayerSpec, registry: Registry, lang: str) -> str:
+    """Return the escaped tooltip: the layer's ``tooltip_fields`` (from data/layers.json), then the provenance."""
+    label = "label_en" if lang == "en" else "label_vi"
+    parts = []
+    for name in spec.tooltip_fields:
+        if name == "name":
+            value = row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name")
+        elif name == "status":
+            value = registry.status_styles.get(row.get("status"), {}).get(label, row.get("status"))
+        else:
+            value = row.get(name)
+            value = f"{t('tcol.' + name, lang)}: {value}" if value not in (None, "") and value == value else None
+        parts.append(value)
+    parts.append(registry.quality_styles.get(row.get("geometry_quality"), {}).get(label, row.get("geometry_quality")))
+    return "<br>".join(html.escape(str(part)) for part in parts if part)
 
 
 class _Attribution(MacroElement):

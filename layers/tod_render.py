@@ -76,10 +76,10 @@ def tod_map(
             interactive=False,
         ).add_to(later)
         later.add_to(fmap)
-    points = stations.assign(status=stations["status"], geometry_quality=stations["geometry_quality"])
+    points = stations
     station_group = folium.FeatureGroup(name=html.escape(registry.get("metro_station").label(lang)))
     folium.GeoJson(
-        feature_collection(points, registry, lang=lang),
+        feature_collection(points, registry.get("metro_station"), registry, lang=lang),
         marker=folium.CircleMarker(radius=4, fill=True, weight=1),
         style_function=lambda f: {
             "color": "#000",

@@ -1,4 +1,8 @@
-"""Cached wrappers around the pure core, keyed on simple values (paths, strings, dates)."""
+"""Cached wrappers around the pure core, keyed on simple values (paths, strings, dates).
+
+The data of record is loaded once per process (:func:`data`); every page gets
+what it shows from the one view pipeline (:func:`view`, :func:`geo.view.build_view`).
+"""
 
 from __future__ import annotations
 
@@ -7,38 +11,37 @@ import pandas as pd
 import streamlit as st
 
 from geo import settings
-from geo.agencies import AgencyIndex, load_agencies
+from geo.agencies import AgencyIndex
 from geo.context import load_context
-from geo.features import load_features
-from geo.filters import TaskFilter, apply_filter
-from geo.layer_specs import Registry, load_registry
-from geo.mapdata import task_table, visible_features
-from geo.register import load_documents, load_register
+from geo.filters import TaskFilter
+from geo.layer_specs import Registry
+from geo.view import PlanningData, View, build_view, load_data
 
 
 @st.cache_resource
-def agency_index(path: str = str(settings.AGENCIES_CSV)) -> AgencyIndex:
-    return load_agencies(path)
+def data() -> PlanningData:
+    """The data of record, read once per process (callers never modify it)."""
+    return load_data()
 
 
-@st.cache_resource
+def agency_index() -> AgencyIndex:
+    return data().agencies
+
+
 def registry() -> Registry:
-    return load_registry()
+    return data().registry
 
 
-@st.cache_data
-def register(path: str = str(settings.TASKS_CSV)) -> pd.DataFrame:
-    return load_register(path)
+def register() -> pd.DataFrame:
+    return data().tasks
 
 
-@st.cache_data
-def documents(path: str = str(settings.DOCUMENTS_CSV)) -> pd.DataFrame:
-    return load_documents(path)
+def documents() -> pd.DataFrame:
+    return data().documents
 
 
-@st.cache_resource
-def features(path: str = str(settings.PROJECTS_GEOJSON)) -> gpd.GeoDataFrame:
-    return load_features(path)
+def features() -> gpd.GeoDataFrame:
+    return data().features
 
 
 @st.cache_resource
@@ -46,23 +49,10 @@ def context() -> dict[str, gpd.GeoDataFrame]:
     return load_context(light=True)
 
 
-@st.cache_data(max_entries=64)
-def filtered_tasks(params: tuple[tuple[str, str], ...]) -> pd.DataFrame:
-    """Filter the register by the choices encoded as sorted query-parameter pairs."""
-    return apply_filter(register(), TaskFilter.from_query_params(dict(params)), agency_index())
-
-
 @st.cache_resource(max_entries=64)
-def visible(params: tuple[tuple[str, str], ...]) -> gpd.GeoDataFrame:
-    """Return the features shown for a filter key (frames are not mutated by callers)."""
-    choice = TaskFilter.from_query_params(dict(params))
-    return visible_features(features(), filtered_tasks(params).index, choice)
-
-
-@st.cache_data(max_entries=64)
-def tasks_with_links(params: tuple[tuple[str, str], ...]) -> pd.DataFrame:
-    """The matching tasks with the ids of their features shown on the map (``on_map`` follows the layer filters)."""
-    return task_table(filtered_tasks(params), visible(params))
+def view(params: tuple[tuple[str, str], ...]) -> View:
+    """Return the view of a filter key (:func:`filter_key`); frames are not mutated by callers."""
+    return build_view(data(), TaskFilter.from_query_params(dict(params)))
 
 
 def filter_key(choice: TaskFilter) -> tuple[tuple[str, str], ...]:
@@ -72,70 +62,97 @@ def filter_key(choice: TaskFilter) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(params.items()))
 
 
-@st.cache_resource(show_spinner=False)
-def walk_network(path: str):
+# Uploaded files live in memory only, keyed by the hash of their content (a simple cache key), at most
+# MAX_UPLOADS of them; each is written to a scratch file only while it is read, and that file is deleted at once.
+MAX_UPLOADS = 6
+_UPLOADS: dict[str, tuple[str, bytes]] = {}
+
+
+def upload_key(upload) -> str:
+    """Remember an uploaded file (name, bytes) under its content hash and return that key; refuse one over the limit."""
+    import hashlib
+
+    from geo.errors import InvalidArgumentError
+
+    content = upload.getvalue()
+    if len(content) > settings.MAX_UPLOAD_BYTES:
+        msg = f"{upload.name}: the file is {len(content) / 2**20:.1f} MiB, over the limit of {settings.MAX_UPLOAD_BYTES / 2**20:.0f} MiB."
+        raise InvalidArgumentError(msg)
+    key = hashlib.sha256(content).hexdigest()[:24]
+    _UPLOADS.pop(key, None)
+    _UPLOADS[key] = (upload.name, content)
+    while len(_UPLOADS) > MAX_UPLOADS:
+        _UPLOADS.pop(next(iter(_UPLOADS)))
+    return key
+
+
+def _with_upload(key: str, read):
+    """Call ``read(path, name)`` on a scratch copy of the upload `key`, deleted when it returns."""
+    import tempfile
+    from pathlib import Path
+
+    name, content = _UPLOADS[key]
+    suffix = "".join(Path(name).suffixes[-2:]).lower() or ".bin"
+    with tempfile.TemporaryDirectory(prefix="hanoi-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(content)
+        return read(path, name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def walk_network(upload: str = ""):
+    """The shipped central street network, or an uploaded one (by upload key); at most 3 kept in memory."""
     from geo.walk import load_walk_network
 
-    return load_walk_network(path)
+    if not upload:
+        return load_walk_network(settings.STREETS_OSM)
+    return _with_upload(upload, lambda path, name: load_walk_network(path, label=name))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def population_layer(path: str, column: str) -> tuple[gpd.GeoDataFrame, list[str]]:
+@st.cache_data(max_entries=4, show_spinner=False)
+def population_layer(upload: str, column: str) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """An uploaded population layer (by upload key) and the warnings its reading gave."""
     import warnings
 
-    from geo.tod import read_population_layer
+    from geo.population import read_population_layer
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        frame = read_population_layer(path, column)
+        frame = _with_upload(upload, lambda path, name: read_population_layer(path, column, label=name))
     return frame, [str(w.message) for w in caught]
 
 
-def _run(lines, radius_m, as_of, study_area, estimates, population_path, population_column, *, method, **extra):
+def _run(key, lines, radius_m, as_of, study_area, estimates, population_upload, population_column, *, method, **extra):
     from datetime import date
 
     from geo.tod import run_coverage
 
-    population = population_layer(population_path, population_column)[0] if population_path else None
+    population = population_layer(population_upload, population_column)[0] if population_upload else None
     return run_coverage(
-        lines=lines, radius_m=radius_m, as_of=date.fromisoformat(as_of), study_area=study_area, method=method,
-        include_estimates=estimates, population=population, **extra,
+        data(), choice=TaskFilter.from_query_params(dict(key)), lines=lines, radius_m=radius_m,
+        as_of=date.fromisoformat(as_of), study_area=study_area, method=method, include_estimates=estimates,
+        population=population, **extra,
     )  # fmt: skip
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def coverage_run(lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str, estimates: bool,
-                 population_path: str = "", population_column: str = ""):  # fmt: skip
-    """Run a circle TOD coverage keyed on simple values (uploads are keyed by their saved path)."""
-    return _run(lines, radius_m, as_of, study_area, estimates, population_path, population_column, method="circle")
+def coverage_run(key: tuple[tuple[str, str], ...], lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str,
+                 estimates: bool, population_upload: str = "", population_column: str = ""):  # fmt: skip
+    """Run a circle TOD coverage of the stations visible for the filter `key`, keyed on simple values."""
+    return _run(key, lines, radius_m, as_of, study_area, estimates, population_upload, population_column, method="circle")
 
 
 _WALK_RUNS: dict[tuple, tuple] = {}  # walking runs: kept here, not in st.cache, because they report progress
 
 
-def walk_coverage_run(lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str, estimates: bool,
-                      population_path: str = "", population_column: str = "", network_path: str = "", progress=None):  # fmt: skip
-    """Run a walking TOD coverage, remembering the last results; `progress` is called only when it computes."""
-    key = (lines, radius_m, as_of, study_area, estimates, population_path, population_column, network_path)
-    if key not in _WALK_RUNS:
-        network = walk_network(network_path or str(settings.STREETS_OSM))
-        _WALK_RUNS[key] = _run(*key[:7], method="walk", network=network, progress=progress)
+def walk_coverage_run(key: tuple[tuple[str, str], ...], lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str,
+                      estimates: bool, population_upload: str = "", population_column: str = "", network_upload: str = "",
+                      progress=None):  # fmt: skip
+    """Run a walking TOD coverage, remembering the last 16 results; `progress` is called only when it computes."""
+    run_key = (key, lines, radius_m, as_of, study_area, estimates, population_upload, population_column, network_upload)
+    if run_key not in _WALK_RUNS:
+        network = walk_network(network_upload)
+        _WALK_RUNS[run_key] = _run(*run_key[:8], method="walk", network=network, progress=progress)
         while len(_WALK_RUNS) > 16:
             _WALK_RUNS.pop(next(iter(_WALK_RUNS)))
-    return _WALK_RUNS[key]
-
-
-def saved_upload(upload) -> str:
-    """Save an uploaded file under a name made from its content hash; return the path (a simple cache key)."""
-    import hashlib
-    import tempfile
-    from pathlib import Path
-
-    data = upload.getvalue()
-    folder = Path(tempfile.gettempdir()) / "hanoi-map-uploads"
-    folder.mkdir(exist_ok=True)
-    suffix = "".join(Path(upload.name).suffixes[-2:]) or ".bin"
-    path = folder / f"{hashlib.sha256(data).hexdigest()[:20]}{suffix}"
-    if not path.exists():
-        path.write_bytes(data)
-    return str(path)
+    return _WALK_RUNS[run_key]

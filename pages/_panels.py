@@ -1,4 +1,8 @@
-"""Streamlit renderers shared by pages: the feature card and its linked task records."""
+"""Streamlit renderers shared by pages: the feature card and its linked task records.
+
+Text from data or users is shown as text: through :func:`geo.text.escape_markdown`
+inside the catalogue's markdown, or with ``st.text`` / dataframes.
+"""
 
 from __future__ import annotations
 
@@ -8,61 +12,65 @@ import pandas as pd
 import streamlit as st
 
 from geo.agencies import AgencyIndex
-from geo.i18n import number, t
-from geo.layer_specs import Registry
-from geo.mapdata import linked_tasks
+from geo.deadlines import is_past_due
+from geo.i18n import day_text, number, t
+from geo.text import escape_markdown as md
+from geo.view import PlanningData, View, linked_tasks
 
 
-def feature_card(
-    feature: pd.Series, tasks: pd.DataFrame, agencies: AgencyIndex, registry: Registry, *, as_of: date, lang: str
-) -> None:
-    """Show one feature: name, layer, status, provenance and every linked task record (all text escaped by st)."""
+def error(problem: object, lang: str) -> None:
+    """Show an error of the core (its text may carry file names or cells: shown as text)."""
+    st.error(f"{t('error.prefix', lang)}: {md(problem)}")
+
+
+def feature_card(data: PlanningData, feature_id: str, *, as_of: date, lang: str) -> None:
+    """Show one feature: name, layer, status, provenance and every linked task record with the link's basis."""
+    feature = data.features.loc[feature_id]
+    registry = data.registry
     name = feature["name_en"] if lang == "en" and feature.get("name_en") else feature["name"]
-    st.subheader(name)
+    st.subheader(md(name))
     quality = registry.quality_styles.get(feature["geometry_quality"], {})
-    st.markdown(f"**{t('panel.layer', lang)}:** {registry.get(feature['layer']).label(lang)}")
-    st.markdown(f"**{t('panel.status', lang)}:** {t('status.' + feature['status'], lang)} · {feature.get('status_date') or ''}")
-    st.caption(f"{t('panel.status_source', lang)}: {feature.get('status_source', '')}")
+    st.markdown(f"**{t('panel.layer', lang)}:** {md(registry.label(feature['layer'], lang))}")
+    st.markdown(f"**{t('panel.status', lang)}:** {t('status.' + feature['status'], lang)} · {md(feature.get('status_date') or '')}")
+    st.caption(f"{t('panel.status_source', lang)}: {md(feature.get('status_source', ''))}")
     st.markdown(
-        f"**{t('panel.provenance', lang)}:** `{feature['geometry_quality']}` — {quality.get('label_en' if lang == 'en' else 'label_vi', '')}"
+        f"**{t('panel.provenance', lang)}:** {md(feature['geometry_quality'])} — {md(quality.get('label_en' if lang == 'en' else 'label_vi', ''))}"
     )
     if feature["geometry_quality"] == "schematic":
         st.warning(t("panel.schematic_warning", lang))
     with st.expander(t("panel.provenance", lang)):
         st.text(str(feature.get("geometry_source", "")))
-    records = linked_tasks(feature, tasks, as_of)
+    records = linked_tasks(data, feature_id, as_of=as_of)
     st.markdown(f"**{t('panel.tasks', lang)} ({len(records)})**")
     if records.empty:
         st.info(t("panel.no_tasks", lang))
     for task_id, row in records.iterrows():
-        task_record(task_id, row, agencies, as_of=as_of, lang=lang)
+        task_record(task_id, row, data.agencies, as_of=as_of, lang=lang)
 
 
 def task_record(task_id: str, row: pd.Series, agencies: AgencyIndex, *, as_of: date, lang: str) -> None:
-    """Show one task record with its document, TT, text, agencies, product and deadline."""
-
-    def names(ids: str) -> str:
-        return "; ".join(agencies.label(agency, lang=lang) for agency in str(ids).split(";") if agency) or "—"
-
+    """Show one task record with its document, TT, text, agencies, product, deadline and (when linked) the basis."""
     with st.container(border=True):
-        st.markdown(f"**{row['doc_id']} · {t('col.tt', lang)} {row['tt'] or '—'}** · `{task_id}`")
+        st.markdown(f"**{md(row['doc_id'])} · {t('col.tt', lang)} {md(row['tt'] or '—')}** · {md(task_id)}")
         st.text(row["task"])
-        st.markdown(
-            f"{t('col.lead', lang)}: {names(row['lead_agency'])} · {t('col.coordinating', lang)}: {names(row['coordinating'])}"
-        )
+        if row.get("basis"):
+            st.caption(f"{t('panel.basis', lang)}: “{md(row['basis'])}”")
+        lead = agencies.labels(row["lead_agency"], lang=lang, empty="—")
+        coordinating = agencies.labels(row["coordinating"], lang=lang, empty="—")
+        st.markdown(f"{t('col.lead', lang)}: {md(lead)} · {t('col.coordinating', lang)}: {md(coordinating)}")
         if row["product"]:
-            st.markdown(f"{t('col.product', lang)}: {row['product']}")
+            st.markdown(f"{t('col.product', lang)}: {md(row['product'])}")
         parsed = f"{t('kind.' + row['due_kind'], lang)}"
         if row["due_end"] is not None:
-            parsed += f" · {row['due_end']:%d/%m/%Y}"
+            parsed += f" · {day_text(row['due_end'], lang)}"
         st.markdown(
-            f"{t('col.due_raw', lang)}: {row['due_raw'] or '—'} · {t('panel.deadline_parsed', lang)}: {parsed} · {t('scope.' + row['due_scope'], lang)}"
+            f"{t('col.due_raw', lang)}: {md(row['due_raw'] or '—')} · {t('panel.deadline_parsed', lang)}: {md(parsed)} · {t('scope.' + row['due_scope'], lang)}"
         )
         if row["due_end"] is not None:
-            if row["due_end"] < as_of:
-                st.error(t("panel.deadline_passed", lang, date=f"{as_of:%d/%m/%Y}"))
+            if is_past_due(row["due_end"], as_of):
+                st.error(t("panel.deadline_passed", lang, date=day_text(as_of, lang)))
             else:
-                st.success(t("panel.deadline_open", lang, date=f"{as_of:%d/%m/%Y}"))
+                st.success(t("panel.deadline_open", lang, date=day_text(as_of, lang)))
 
 
 def coverage_metrics(result, *, lang: str, baseline=None, per_row: int = 6) -> None:
@@ -94,33 +102,29 @@ def coverage_metrics(result, *, lang: str, baseline=None, per_row: int = 6) -> N
     st.caption(f"{t('tod.unknown', lang)}: {number(result.unknown_area_km2, lang, 2)} km² · {t('tod.method_note', lang)}")
 
 
-def export_panel(choice, visible_layers: list[str], *, lang: str, html_map) -> None:
+def export_panel(view: View, *, lang: str, html_map) -> None:
     """Offer the layer snapshot (chosen formats) and a quick single-layer GeoJSON, built when clicked."""
     from datetime import datetime
 
     from geo.export import ALL_FORMATS, layer_geojson_bytes, snapshot_bytes, snapshot_name
+
+    visible_layers = list(view.layers())
 
     with st.expander(t("export.title", lang), icon=":material/download:"):
         st.caption(t("export.help", lang))
         formats = st.multiselect(t("export.formats", lang), ALL_FORMATS, default=list(ALL_FORMATS), key="export_formats")
         st.download_button(
             t("export.download", lang),
-            data=lambda: snapshot_bytes(choice, formats=formats, lang=lang, html_map=html_map() if "html" in formats else None),
-            file_name=snapshot_name(choice.as_of_or_today(), datetime.now()), mime="application/zip",
+            data=lambda: snapshot_bytes(view, formats=formats, lang=lang, html_map=html_map() if "html" in formats else None),
+            file_name=snapshot_name(view.as_of, datetime.now()), mime="application/zip",
             key="export_zip", disabled=not formats, on_click="ignore", type="primary",
         )  # fmt: skip
         if visible_layers:
             layer = st.selectbox(t("export.layer", lang), visible_layers, key="export_layer",
-                                 format_func=lambda layer_id: registry_label(layer_id, lang))  # fmt: skip
-            st.download_button(t("export.layer_download", lang), data=lambda: layer_geojson_bytes(choice, layer),
+                                 format_func=lambda layer_id: view.data.registry.label(layer_id, lang))  # fmt: skip
+            st.download_button(t("export.layer_download", lang), data=lambda: layer_geojson_bytes(view, layer),
                                file_name=f"{layer}.geojson", mime="application/geo+json", key="export_layer_btn",
                                on_click="ignore")  # fmt: skip
-
-
-def registry_label(layer_id: str, lang: str) -> str:
-    from pages import _cache
-
-    return _cache.registry().get(layer_id).label(lang)
 
 
 def labelled(frame, lang: str) -> dict:

@@ -16,14 +16,15 @@ lang, choice = _frame.current()
 key = _cache.filter_key(choice)
 st.title(t("map.title", lang))
 try:
-    tasks = _cache.tasks_with_links(key)
-    visible = _cache.visible(key)
+    view = _cache.view(key)
 except PlanningMapError as error:
-    st.error(f"{t('error.prefix', lang)}: {error}")
+    _panels.error(error, lang)
     st.stop()
+tasks, visible = view.tasks, view.features
 registry, agencies = _cache.registry(), _cache.agency_index()
+counts = view.counts()
 st.markdown(
-    f"**{t('count.features', lang, n=len(visible))}** · **{t('count.tasks', lang, n=len(tasks), total=len(_cache.register()))}**"
+    f"**{t('count.features', lang, n=counts['features'])}** · **{t('count.tasks', lang, n=counts['tasks'], total=counts['tasks_total'])}**"
 )
 
 selection = st.session_state.get("map_tasks", {}).get("selection", {}).get("rows", [])
@@ -43,19 +44,16 @@ with left:
 with right:
     clicked = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("fid")
     feature_id = clicked or (next(iter(highlight)) if highlight else None)
-    features = _cache.features()
-    if feature_id in features.index:
-        _panels.feature_card(
-            features.loc[feature_id], _cache.register(), agencies, registry, as_of=choice.as_of_or_today(), lang=lang
-        )
+    if feature_id in _cache.features().index:
+        _panels.feature_card(_cache.data(), feature_id, as_of=view.as_of, lang=lang)
     else:
         st.info(t("map.click_hint", lang))
 
-_panels.export_panel(choice, sorted(set(visible["layer"])), lang=lang, html_map=lambda: standalone_map_html(choice, lang))
+_panels.export_panel(view, lang=lang, html_map=lambda: standalone_map_html(view, lang))
 st.markdown(f"**{t('map.tasks_below', lang)}**")
 table = tasks.assign(
     on_map=tasks["on_map"].map(lambda on: t("map.on_map", lang) if on else t("map.not_on_map", lang)),
-    lead=tasks["lead_agency"].map(lambda ids: "; ".join(agencies.label(a, lang=lang) for a in ids.split(";") if a)),
+    lead=tasks["lead_agency"].map(lambda ids: agencies.labels(ids, lang=lang)),
 )
 st.dataframe(
     table[["on_map", "doc_id", "tt", "task", "lead", "due_raw", "due_end", "past_due", "id"]],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from geo.csvio import frame_to_csv
 from geo.errors import PlanningMapError
 from geo.i18n import t
 from geo.importer import import_tasks
@@ -18,22 +20,18 @@ st.title(t("register.title", lang))
 st.caption(t("register.intro", lang))
 
 try:
-    tasks = _cache.filtered_tasks(_cache.filter_key(choice))
+    tasks = _cache.view(_cache.filter_key(choice)).tasks
 except PlanningMapError as error:
-    st.error(f"{t('error.prefix', lang)}: {error}")
+    _panels.error(error, lang)
     st.stop()
 agencies = _cache.agency_index()
 total = len(_cache.register())
 st.markdown(f"**{t('count.tasks', lang, n=len(tasks), total=total)}**", help=t("past_due.help", lang))
 
 
-def names(ids: str) -> str:
-    return "; ".join(agencies.label(agency, lang=lang) for agency in ids.split(";") if agency)
-
-
 view = tasks.assign(
-    lead=tasks["lead_agency"].map(names),
-    coord=tasks["coordinating"].map(names),
+    lead=tasks["lead_agency"].map(lambda ids: agencies.labels(ids, lang=lang)),
+    coord=tasks["coordinating"].map(lambda ids: agencies.labels(ids, lang=lang)),
     kind=tasks["due_kind"].map(lambda kind: t(f"kind.{kind}", lang)),
     scope=tasks["due_scope"].map(lambda scope: t(f"scope.{scope}", lang)),
 )
@@ -66,7 +64,7 @@ with st.expander(t("import.title", lang)):
             try:
                 result = import_tasks(path, agencies, doc_id=doc_id)
             except PlanningMapError as error:
-                st.error(f"{t('error.prefix', lang)}: {error}")
+                _panels.error(error, lang)
                 st.stop()
         bad = len({problem.row for problem in result.problems})
         st.info(t("import.result", lang, n=len(result.tasks), bad=bad))
@@ -76,8 +74,8 @@ with st.expander(t("import.title", lang)):
             st.dataframe(problems, hide_index=True, key="import_problems", column_config=_panels.labelled(problems, lang))
         st.download_button(
             t("import.download", lang),
-            result.tasks.to_csv(index=False).encode("utf-8-sig"),
-            file_name=f"{doc_id}-tasks.csv",
+            frame_to_csv(result.tasks),
+            file_name=re.sub(r"[^\w.-]+", "_", doc_id)[:60] + "-tasks.csv",
             mime="text/csv",
             key="import_download",
         )

@@ -10,15 +10,17 @@ from streamlit_folium import st_folium
 
 from geo import settings
 from geo.errors import PlanningMapError
+from geo.export import coverage_zip
 from geo.i18n import t
 from geo.mapdata import light_geometry
-from geo.tod import coverage_zip
+from geo.text import escape_markdown as md
 from layers.tod_render import tod_map
 from pages import _cache, _frame, _panels
 
 lang, choice = _frame.current()
 _frame.keep_widget_state(("tod_lines", "tod_phase", "tod_compare", "tod_estimates", "tod_radius", "tod_study", "tod_method"))
 st.title(t("tod.title", lang))
+st.caption(t("tod.filters_note", lang))
 features = _cache.features()
 line_names = features[features["layer"] == "metro_line"].set_index("line")["name_en" if lang == "en" else "name"]
 top = st.columns([3, 2, 2, 2])
@@ -39,31 +41,35 @@ with st.expander(f"{t('tod.population_file', lang)} · {t('tod.network_file', la
     pop_file = st.file_uploader(t("tod.population_file", lang), type=["geojson", "json", "gpkg"], key="tod_pop_file")
     pop_column = st.text_input(t("tod.population_column", lang), value="population", key="tod_pop_column")
     net_file = st.file_uploader(t("tod.network_file", lang), type=["osm", "bz2", "graphml", "xml"], key="tod_net_file")
-pop_path = _cache.saved_upload(pop_file) if pop_file else ""
-net_path = _cache.saved_upload(net_file) if net_file else ""
+try:
+    pop_key = _cache.upload_key(pop_file) if pop_file else ""
+    net_key = _cache.upload_key(net_file) if net_file else ""
+except PlanningMapError as error:
+    _panels.error(error, lang)
+    st.stop()
 args = (tuple(lines), float(radius or 1000))
 
 
 def run(as_of: date):
-    common = (*args, as_of.isoformat(), study, estimates, pop_path, pop_column if pop_path else "")
+    common = (_cache.filter_key(choice), *args, as_of.isoformat(), study, estimates, pop_key, pop_column if pop_key else "")
     if method == "circle":
         return _cache.coverage_run(*common)
     bar = st.progress(0.0, text=t("tod.progress", lang))
     result = _cache.walk_coverage_run(
-        *common, net_path, progress=lambda f, name: bar.progress(f, text=f"{t('tod.progress', lang)}: {name}")
+        *common, net_key, progress=lambda f, name: bar.progress(f, text=f"{t('tod.progress', lang)}: {name}")
     )
     bar.empty()
     return result
 
 
 try:
-    if pop_path:
-        for message in _cache.population_layer(pop_path, pop_column)[1]:
-            st.warning(message.replace(pop_path, pop_file.name))
+    if pop_key:
+        for message in _cache.population_layer(pop_key, pop_column)[1]:
+            st.warning(md(message))
     result, skipped = run(phase)
     other = run(compare)[0] if compare else None
 except PlanningMapError as error:
-    st.error(f"{t('error.prefix', lang)}: {str(error).replace(pop_path or '¤', pop_file.name if pop_file else '')}")
+    _panels.error(error, lang)
     st.stop()
 
 if len(skipped):

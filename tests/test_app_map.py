@@ -5,9 +5,10 @@ from datetime import date
 from conftest import run_page
 from streamlit.testing.v1 import AppTest
 
-from geo.features import load_features
-from geo.filters import TaskFilter, apply_filter
-from geo.mapdata import visible_features
+from geo.filters import TaskFilter
+from geo.view import build_view, load_data
+
+DATA = load_data()
 
 
 def run_map(query_params: dict | None = None, **state) -> AppTest:
@@ -19,13 +20,13 @@ def counts_line(app: AppTest) -> str:
 
 
 def expected(choice: TaskFilter, tasks, agencies) -> tuple[int, int]:
-    matched = apply_filter(tasks, choice, agencies)
-    return len(visible_features(load_features(), matched.index, choice)), len(matched)
+    view = build_view(DATA, choice)
+    return len(view.features), len(view.tasks)
 
 
 def test_default_shows_every_feature(tasks, agencies):
     n_features, n_tasks = expected(TaskFilter(as_of=date(2026, 11, 22)), tasks, agencies)
-    assert n_features == len(load_features())
+    assert n_features == len(DATA.features) == 113
     app = run_map(f_as_of=date(2026, 11, 22))
     assert counts_line(app) == f"**{n_features} đối tượng trên bản đồ** · **{n_tasks} nhiệm vụ khớp bộ lọc (trên tổng 268)**"
 
@@ -42,8 +43,7 @@ def test_construction_department_with_predecessors_past_due(tasks, agencies):
 def test_layer_filter_and_search(tasks, agencies):
     choice = TaskFilter(layers=("bridge",), query="cau tu lien", as_of=date(2026, 11, 22))
     n_features, _ = expected(choice, tasks, agencies)
-    matched = apply_filter(tasks, choice, agencies)
-    assert list(visible_features(load_features(), matched.index, choice).index) == ["bridge-08"]  # Cầu Tứ Liên
+    assert list(build_view(DATA, choice).features.index) == ["bridge-08"]  # Cầu Tứ Liên
     app = run_map(f_layers=["bridge"], f_query="cau tu lien", f_as_of=date(2026, 11, 22))
     assert counts_line(app).startswith(f"**{n_features} đối tượng")
 

@@ -6,7 +6,14 @@ from conftest import run_page
 from streamlit.testing.v1 import AppTest
 
 from geo.i18n import number
-from geo.tod import run_coverage
+from geo.tod import run_coverage as _run_coverage
+from geo.view import load_data
+
+DATA = load_data()
+
+
+def run_coverage(**options):
+    return _run_coverage(DATA, **options)
 
 
 def run_tod(**state) -> AppTest:
@@ -43,13 +50,23 @@ def test_english_labels():
     assert metrics(app)["Stations"] == "12"
 
 
-def test_walking_method_reruns_and_reports_coverage_of_the_network():
+def test_walking_method_reruns_and_reports_coverage_of_the_network(monkeypatch):
+    import geo.walk
+    from pages import _cache
+
+    calls = []
+    real = geo.walk.walk_catchments
+    monkeypatch.setattr(geo.walk, "walk_catchments", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(_cache, "_WALK_RUNS", {})
     state = {"tod_lines": ["2A", "3-underground"], "tod_phase": date(2030, 12, 31), "tod_radius": 800, "tod_method": "walk"}
     app = run_tod(**state)
     assert metrics(app)["Số ga"] == "7"  # the central street network covers Cát Linh, La Thành, Thái Hà and line 3's 4
     assert any("phủ 7 trên 16 ga" in warning.value for warning in app.warning)  # 12 on 2A + 4 underground by 2030
-    app.run()  # a rerun with the same choices reuses the result
+    assert len(calls) == 1
+    app.run()  # a rerun with the same choices reuses the result: no second walk
     assert not app.exception
+    assert len(calls) == 1
+    assert metrics(app)["Số ga"] == "7"
     app = run_tod(**{**state, "tod_lines": ["3-elevated"]})  # no station on the network: a message, not a crash
     assert "No station of the chosen lines is covered" in app.error[0].value
 

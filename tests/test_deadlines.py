@@ -68,3 +68,30 @@ def test_past_due_is_strictly_before_as_of():
     assert not is_past_due(end, date(2026, 9, 30))
     assert is_past_due(end, date(2026, 10, 1))
     assert not is_past_due(None, date(2030, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "passed"),
+    [(date(2026, 3, 30), False), (date(2026, 3, 31), False), (date(2026, 4, 1), True), (date(2027, 1, 1), True)],
+)
+def test_past_due_boundary_day(as_of, passed):
+    """Due 2026-03-31: not passed on that day, passed from the next one (a `<=` would fail the second case)."""
+    assert is_past_due(parse_deadline("Quý I/2026").due_end, as_of) is passed
+
+
+def test_the_past_due_rule_is_written_once():
+    """Only geo/deadlines.py compares a deadline with an as-of date; every other module calls it."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for path in [*root.glob("geo/**/*.py"), *root.glob("pages/*.py"), *root.glob("layers/*.py"), *root.glob("cli/*.py")]:
+        if path.name == "deadlines.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare) and any(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in node.ops):
+                names = {sub.id if isinstance(sub, ast.Name) else getattr(sub, "attr", "") for sub in ast.walk(node)}
+                if names & {"as_of", "past_due_as_of"} and names & {"end", "due_end", "ends", "day"}:
+                    offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []

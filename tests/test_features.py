@@ -3,11 +3,12 @@
 import geopandas as gpd
 import pytest
 import shapely
-from shapely.geometry import LineString, Point
+from shapely.geometry import Point
 
 from geo import settings
-from geo.features import feature_problems, features_by_task, features_from_geojson, load_features
+from geo.features import feature_problems, features_from_geojson, load_features
 from geo.layer_specs import load_registry
+from geo.links import features_by_task, link_problems, load_links
 
 DESIGN_LAYERS = {"metro_line", "metro_station", "ring_road", "bridge", "industrial_zone", "hoa_lac"}
 
@@ -112,7 +113,7 @@ def test_bridges_join_two_banks(projected, wards):
 
 
 def test_links_both_ways(features):
-    links = features_by_task(features)
+    links = features_by_task(load_links())
     assert {"bridge-08"} <= set(links["KH-183-2021.025"])  # Tứ Liên
     assert "ring-vd4" in links["KH-183-2021.024"]
     assert "ring-vd5" in links["KH-DU-2026.053"]
@@ -139,11 +140,11 @@ def test_feature_problems_are_found():
         {"type": "Feature", "properties": {"id": "c", "layer": "bridge"}, "geometry": {"type": "Point", "coordinates": "bad"}},
     ])  # fmt: skip
     boundary = shapely.box(105.29, 20.56, 106.02, 21.39)
-    problems = feature_problems(bad, task_ids={"KH-DU-2026.001"}, layer_ids={"bridge"}, boundary_4326=boundary)
+    problems = feature_problems(bad, layer_ids={"bridge"}, boundary_4326=boundary)
     messages = {(fid, msg.split(" ")[0]) for _, fid, msg in problems}
+    assert ("data/projects.geojson", "features") in messages  # task_ids inside the features file: links belong in links.csv
     assert ("a", "invalid") in messages
     assert ("a", "layer") in messages
-    assert ("a", "task") in messages
     assert ("a", "geometry_quality") in messages
     assert ("b", "lies") in messages
     assert ("c", "geometry") in messages
@@ -153,4 +154,38 @@ def test_feature_problems_are_found():
 def test_schematic_is_never_called_osm(features):
     planned = features[(features["status"] == "planned") & (features["layer"] == "metro_line")]
     assert (planned["geometry_quality"] == "schematic").all()
-    assert LineString(features.loc["metro-2A"].geometry.coords).length > 0
+    osm_rows = features[features["geometry_quality"] == "osm"]
+    assert len(osm_rows) >= 12 and osm_rows["geometry_source"].str.contains(r"OpenStreetMap|\bOSM\b").all()
+    styles = load_registry().quality_styles
+    assert styles["schematic"]["dash"] and not styles["osm"].get("dash")  # schematic is drawn dashed, OSM solid
+
+
+def test_the_features_file_carries_no_links():
+    assert "task_ids" not in load_features().columns
+
+
+def test_link_problems_are_found(tasks):
+    import pandas as pd
+
+    task_id = "KH-183-2021.025"
+    words = tasks.at[task_id, "task"].split()[:3]
+    links = pd.DataFrame(
+        [
+            ("bridge-08", task_id, " ".join(words).upper()),  # the task's words, case and accents aside: fine
+            ("bridge-08", task_id, " ".join(words)),  # the same pair again
+            ("no-such-feature", task_id, words[0]),
+            ("bridge-08", "KH-XX.001", "x"),
+            ("ring-vd4", task_id, ""),
+            ("ring-vd5", task_id, "cầu treo trên mặt trăng"),
+        ],
+        columns=["feature_id", "task_id", "basis"],
+    )
+    found = [(record, message.split(": ", 1)[1].split(" ")[0:2]) for _, record, message in link_problems(
+        links, feature_ids={"bridge-08", "ring-vd4", "ring-vd5"}, tasks=tasks)]  # fmt: skip
+    assert found == [
+        (f"bridge-08 -> {task_id}", ["the", "link"]),
+        (f"no-such-feature -> {task_id}", ["feature", "'no-such-feature'"]),
+        ("bridge-08 -> KH-XX.001", ["task", "'KH-XX.001'"]),
+        (f"ring-vd4 -> {task_id}", ["the", "basis"]),
+        (f"ring-vd5 -> {task_id}", ["the", "basis"]),
+    ]

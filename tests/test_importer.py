@@ -55,10 +55,10 @@ def test_wrong_type_and_broken_files(tmp_path, agencies):
     broken.write_bytes(b"this is not a zip")
     with pytest.raises(ImportFileError, match="cannot be read as a table"):
         import_tasks(broken, agencies, doc_id="X")
-    latin = tmp_path / "plan.csv"
-    latin.write_bytes("task,lead_agency_raw,due_raw\nC\xe1u,S\xe1,2026\n".encode("latin-1"))
-    with pytest.raises(ImportFileError, match="not UTF-8"):
-        import_tasks(latin, agencies, doc_id="X")
+    garbled = tmp_path / "plan.csv"
+    garbled.write_bytes(b"task,lead_agency_raw,due_raw\nC\x81u,S\x90,2026\n")  # bytes no Vietnamese encoding uses
+    with pytest.raises(ImportFileError, match="not UTF-8 text .* nor Windows-1258"):
+        import_tasks(garbled, agencies, doc_id="X")
 
 
 def test_row_numbers_count_blank_lines(tmp_path, agencies):
@@ -68,3 +68,38 @@ def test_row_numbers_count_blank_lines(tmp_path, agencies):
     assert [(p.row, p.reason.split(":")[0]) for p in result.problems if p.reason.startswith("unparsed")] == [
         (4, "unparsed_deadline")
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258"])
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_the_csv_vietnamese_excel_writes(tmp_path, agencies, encoding, separator):
+    """Excel on a Vietnamese system writes ';' and Windows-1258 (decomposed accents) or UTF-16: all read the same."""
+    import unicodedata
+
+    text = separator.join(["task", "lead_agency_raw", "due_raw"]) + "\r\n"
+    text += separator.join(["Xây cầu Tứ Liên, giai đoạn 1", "Sở Xây dựng", "Quý IV/2027"]) + "\r\n"
+    path = tmp_path / "plan.csv"
+    quoted = text.replace("Xây cầu Tứ Liên, giai đoạn 1", '"Xây cầu Tứ Liên, giai đoạn 1"') if separator == "," else text
+    if encoding == "cp1258":  # Windows-1258 lacks most precomposed letters (ầ, ứ, ở): base letter + combining tone mark
+        payload = b""
+        for ch in quoted:
+            try:
+                payload += ch.encode("cp1258")
+            except UnicodeEncodeError:
+                parts = unicodedata.normalize("NFD", ch)
+                payload += unicodedata.normalize("NFC", parts[:-1]).encode("cp1258") + parts[-1].encode("cp1258")
+        path.write_bytes(payload)
+    else:
+        path.write_bytes(quoted.encode(encoding))
+    result = import_tasks(path, agencies, doc_id="X")
+    assert list(result.tasks["task"]) == ["Xây cầu Tứ Liên, giai đoạn 1"]
+    assert list(result.tasks["lead_agency"]) == ["so-xay-dung"]
+    assert list(result.tasks["due_end"]) == ["2027-12-31"]
+
+
+def test_a_row_with_an_extra_field_is_refused_with_its_number(tmp_path, agencies):
+    path = tmp_path / "plan.csv"
+    path.write_text("task,lead_agency_raw,due_raw\nA,Sở Xây dựng,2027\nB, phần hai,Sở Xây dựng,2027\nC,Sở Tài chính,2028\n",
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(ImportFileError, match=r"row\(s\) 3 have more fields than the header \(3 columns\)"):
+        import_tasks(path, agencies, doc_id="X")

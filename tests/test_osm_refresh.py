@@ -61,7 +61,7 @@ def test_write_layers_keeps_attribution_and_schema(osm_file, tmp_path):
     data = json.loads((tmp_path / "out" / "bridge.geojson").read_text(encoding="utf-8"))
     assert data["attribution"].startswith("© OpenStreetMap contributors")
     props = data["features"][0]["properties"]
-    assert props["task_ids"] == [] and props["layer"] == "bridge"
+    assert "task_ids" not in props and props["layer"] == "bridge"  # links live in data/links.csv, not in features
 
 
 def test_bad_xml_is_a_clear_error(tmp_path):

@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 
 from geo.errors import DataFileError, InvalidArgumentError, UnknownValueError
-from geo.register import filter_tasks, load_register, split_ids
+from geo.register import filter_tasks, load_register
+from geo.text import split_ids
 
 # Rows checked by eye against ../shared/seeds: (id, tt, lead, due_kind, due_end)
 RECORDS = [

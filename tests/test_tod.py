@@ -9,9 +9,20 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
+from geo.catchments import circle_catchments, expand_lines, select_stations
 from geo.errors import InvalidArgumentError, UnknownValueError
 from geo.features import load_features
-from geo.tod import circle_catchments, coverage, expand_lines, population_base, read_population_layer, select_stations
+from geo.population import population_base, read_population_layer
+from geo.tod import coverage
+from geo.tod import run_coverage as _run_coverage
+from geo.view import load_data
+
+DATA = load_data()
+
+
+def run_coverage(**options):
+    return _run_coverage(DATA, **options)
+
 
 X0, Y0 = 585_000.0, 2_325_000.0  # a place in Hà Nội, EPSG:32648
 
@@ -145,7 +156,8 @@ def test_population_upload(tmp_path):
     wards = grid(n=3)
     wards["population"] = wards["population"].astype(object)
     wards.loc[0, "population"] = "n/a"
-    wards.loc[1, "geometry"] = shapely.Polygon([(X0, Y0), (X0 + 10, Y0 + 10), (X0 + 10, Y0), (X0, Y0 + 10)])  # bow-tie
+    west, south, east, north = wards.geometry.iloc[1].bounds
+    wards.loc[1, "geometry"] = shapely.Polygon([(west, south), (east, north), (east, south), (west, north)])  # bow-tie in its cell
     path = tmp_path / "pop.gpkg"
     wards.to_crs("EPSG:4326").to_file(path)
     with pytest.warns(UserWarning) as record:
@@ -165,12 +177,41 @@ def test_population_upload(tmp_path):
         read_population_layer(bad, "p")
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"population": -877_685.0}, "1 negative population value"),
+        ({"population": float("inf")}, "not finite"),
+        ({"population": 1e12}, "more than 150,000 persons per km²"),
+        ({"geometry": box(X0 - 1500, Y0 - 1500, X0 - 300, Y0 - 300)}, "pair\\(s\\) of units overlap"),
+    ],
+)
+def test_population_values_that_would_make_wrong_figures_are_refused(tmp_path, change, message):
+    wards = grid(n=3)
+    for column, value in change.items():
+        wards.loc[0, column] = value
+    path = tmp_path / "pop.gpkg"
+    wards.to_file(path)
+    with pytest.raises(InvalidArgumentError, match=message):
+        read_population_layer(path, "population", label="upload.gpkg")
+
+
+def test_report_json_has_no_nan_or_infinity():
+    import json
+
+    from geo.tod import json_safe
+
+    assert json.dumps(json_safe({"a": float("nan"), "b": float("inf"), "c": np.float64(-np.inf), "d": 1.5}), allow_nan=False) == (
+        '{"a": null, "b": null, "c": null, "d": 1.5}'
+    )
+
+
 def test_coverage_zip_members_and_figures():
     import io
     import json
     import zipfile
 
-    from geo.tod import coverage_zip, run_coverage
+    from geo.export import coverage_zip
 
     result, skipped = run_coverage(lines=["2A"], radius_m=500, as_of=date(2026, 11, 22))
     data = coverage_zip(result, skipped, {"lines": ["2A"], "radius_m": 500})
@@ -187,7 +228,6 @@ def test_coverage_zip_members_and_figures():
 
 
 def test_interchange_sites_share_their_cell_so_allocations_add_up():
-    from geo.tod import run_coverage
 
     result, _ = run_coverage(radius_m=1000, as_of=date(2026, 11, 22), include_estimates=True)
     stations = result.stations
@@ -198,7 +238,6 @@ def test_interchange_sites_share_their_cell_so_allocations_add_up():
 
 def test_uploaded_population_units_are_drawn_from_their_own_geometry(tmp_path):
     from geo.context import load_wards
-    from geo.tod import run_coverage
 
     upload = load_wards().reset_index(drop=True)[["name", "population", "geometry"]]
     path = tmp_path / "wards.gpkg"
@@ -211,7 +250,6 @@ def test_uploaded_population_units_are_drawn_from_their_own_geometry(tmp_path):
 
 
 def test_population_layer_in_the_wrong_crs_is_refused(tmp_path):
-    from geo.tod import run_coverage
 
     metres = grid(n=2).set_crs("EPSG:4326", allow_override=True)  # UTM metres labelled as degrees
     path = tmp_path / "wrong.gpkg"
@@ -226,7 +264,6 @@ def test_population_layer_in_the_wrong_crs_is_refused(tmp_path):
 
 
 def test_walking_method_with_no_covered_station_is_a_clear_error():
-    from geo.tod import run_coverage
 
     with pytest.raises(InvalidArgumentError, match="No station of the chosen lines is covered by the street network"):
         run_coverage(lines=["3-elevated"], radius_m=500, as_of=date(2026, 11, 22), method="walk")

@@ -1,18 +1,22 @@
 import json
-import subprocess
-import sys
-from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from cli import main
 
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "geo", "coverage", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+@pytest.fixture
+def run(capsys):
+    def call(*args):
+        code = main(["coverage", *args])
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+
+    return call
 
 
-def test_coverage_json_matches_the_design_example():
+def test_coverage_json_matches_the_design_example(run):
     result = run(
         "--lines", "2A,3", "--radius", "1000", "--as-of", "2026-11-22", "--study-area", "city", "--method", "circle", "--json"
     )
@@ -39,7 +43,7 @@ def test_coverage_json_matches_the_design_example():
         (["--population", "/nonexistent.gpkg"], "cannot be read"),
     ],
 )
-def test_bad_arguments_exit_non_zero_with_a_message(args, message):
+def test_bad_arguments_exit_non_zero_with_a_message(run, args, message):
     result = run(*args)
     assert result.returncode == 2
     assert message in result.stderr

@@ -3,7 +3,7 @@ import sys
 
 import pandas as pd
 
-from geo.__main__ import main
+from cli import main
 from geo.register import load_documents
 from geo.validate import Report, validate_register
 

@@ -79,3 +79,33 @@ def test_bad_network_files(tmp_path):
     empty.write_text("<graphml></graphml>")
     with pytest.raises(NetworkFileError):
         load_walk_network(empty)
+
+
+def test_a_bz2_bomb_is_refused_before_parsing(tmp_path, monkeypatch):
+    import bz2
+
+    from geo import settings
+
+    monkeypatch.setattr(settings, "MAX_DECOMPRESSED_BYTES", 1 << 20)
+    bomb = tmp_path / "bomb.osm.bz2"
+    bomb.write_bytes(bz2.compress(b"<osm>" + b" " * (3 << 20) + b"</osm>"))
+    assert bomb.stat().st_size < 10_000
+    with pytest.raises(NetworkFileError, match="unpacks to more than 1 MiB"):
+        load_walk_network(bomb, label="upload.osm.bz2")
+
+
+def test_xml_entities_are_refused(tmp_path):
+    laughs = tmp_path / "laughs.osm"
+    laughs.write_text('<?xml version="1.0"?><!DOCTYPE osm [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><osm>&b;</osm>', encoding="utf-8")
+    with pytest.raises(NetworkFileError, match="declares a DOCTYPE or entities"):
+        load_walk_network(laughs)
+
+
+def test_an_oversized_network_file_is_refused(tmp_path, monkeypatch):
+    from geo import settings
+
+    monkeypatch.setattr(settings, "MAX_UPLOAD_BYTES", 1000)
+    big = tmp_path / "big.osm"
+    big.write_text("<osm>" + " " * 2000 + "</osm>", encoding="utf-8")
+    with pytest.raises(NetworkFileError, match="over the limit"):
+        load_walk_network(big)

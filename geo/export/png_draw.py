@@ -1,14 +1,10 @@
-"""A static, tile-free map of the visible features as a PNG (matplotlib, Agg canvas).
+"""Drawing helpers of the PNG map (:mod:`geo.export.png`): context, features, legend, scale bar, north arrow.
 
-The map is drawn in EPSG:32648 (WGS 84 / UTM 48N) with equal axes, so one metre
-is one metre in both directions and the scale bar is true. Nothing is fetched
-from the network: the context layers (wards, city boundary, Red River) give
-the picture. No pyplot state is touched; each call builds its own Figure.
+Everything is drawn on matplotlib axes whose units are metres of EPSG:32648.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import textwrap
 from collections.abc import Sequence
@@ -17,17 +13,17 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import shapely
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
+from shapely.geometry.polygon import orient
 
 from geo import settings
-from geo.errors import InvalidArgumentError
+from geo.export.prepare import parts_by_family
 from geo.layer_specs import Registry
 
 PNG_DPI: Final[int] = 150
@@ -36,124 +32,19 @@ MIN_SPAN_M: Final[float] = 5_000.0
 CONTEXT_SIMPLIFY_M: Final[float] = 30.0
 SCHEMATIC_DASH: Final[tuple[int, tuple[float, float]]] = (0, (4.0, 2.5))
 NORTH_LETTER: Final[dict[str, str]] = {"vi": "B", "en": "N"}  # Bắc / North
-_MAP_BOX: Final[tuple[float, float, float, float]] = (0.015, 0.075, 0.695, 0.775)  # left, bottom, width, height (figure fraction)
-_LEGEND_BOX: Final[tuple[float, float, float, float]] = (0.72, 0.075, 0.27, 0.775)
+MAP_BOX: Final[tuple[float, float, float, float]] = (0.015, 0.075, 0.695, 0.775)  # left, bottom, width, height (figure fraction)
+LEGEND_BOX: Final[tuple[float, float, float, float]] = (0.72, 0.075, 0.27, 0.775)
 _NICE_KM: Final[tuple[float, ...]] = (0.5, 1, 2, 5, 10, 20, 25, 50, 100)
-_FAMILY: Final[dict[str, str]] = {
-    "Point": "point", "MultiPoint": "point",
-    "LineString": "line", "MultiLineString": "line", "LinearRing": "line",
-    "Polygon": "polygon", "MultiPolygon": "polygon",
-}  # fmt: skip
+Extent = tuple[float, float, float, float]
 
 
-def render_map_png(
-    visible: gpd.GeoDataFrame,
-    registry: Registry,
-    context: dict[str, gpd.GeoDataFrame],
-    *,
-    title: str,
-    lines: Sequence[str] = (),
-    footer: str = "",
-    lang: str = "vi",
-    legend_title: str = "Legend",
-    size_px: tuple[int, int] = PNG_SIZE_PX,
-    dpi: int = PNG_DPI,
-) -> bytes:
-    """Draw the visible features on their context and return the PNG bytes.
-
-    Parameters
-    ----------
-    visible : geopandas.GeoDataFrame
-        Project features to draw (any CRS; reprojected to EPSG:32648), with
-        ``layer``, ``status`` and ``geometry_quality`` columns.
-    registry : Registry
-        Layer colours and labels, status opacities, the schematic label.
-    context : dict of str to geopandas.GeoDataFrame
-        ``boundary``, ``wards`` and ``red_river`` frames; missing keys are skipped.
-    title : str
-        The title at the top of the page.
-    lines : sequence of str
-        Lines under the title (the filters in words, the as-of date, counts).
-    footer : str
-        The attribution and notes printed at the bottom of the page; the map
-        itself always carries ``settings.OSM_ATTRIBUTION``.
-    lang : str
-        "vi" or "en": labels of the legend and the north arrow.
-    legend_title : str
-        The legend's heading.
-    size_px : (int, int)
-        Width and height of the image in pixels (default A4 landscape at 150 dpi).
-    dpi : int
-        Dots per inch written in the PNG; fixes the size of the text.
-
-    Returns
-    -------
-    bytes
-        The PNG image, exactly `size_px` pixels.
-
-    Raises
-    ------
-    InvalidArgumentError
-        If `size_px` or `dpi` is not positive.
-    """
-    if min(size_px) <= 0 or dpi <= 0:
-        msg = f"size_px and dpi must be positive, got size_px={size_px}, dpi={dpi}."
-        raise InvalidArgumentError(msg)
-    figure = Figure(figsize=(size_px[0] / dpi, size_px[1] / dpi), dpi=dpi, facecolor="white")
-    canvas = FigureCanvasAgg(figure)
-    projected = visible.to_crs(settings.CRS_MEASURE) if len(visible) else visible
-    context_proj = {key: _light_context(frame) for key, frame in context.items() if frame is not None and len(frame)}
-
-    axes = figure.add_axes(_MAP_BOX)
-    axes.set_facecolor("#fbfbf8")
-    axes.set_xticks([])
-    axes.set_yticks([])
-    xmin, ymin, xmax, ymax = _extent(projected, context_proj, figure)
-    axes.set_xlim(xmin, xmax)
-    axes.set_ylim(ymin, ymax)
-    axes.set_aspect("equal", adjustable="box")
-
-    _draw_context(axes, context_proj, registry)
-    shown = _draw_features(axes, projected, registry)
-    _draw_scale_bar(axes, (xmin, ymin, xmax, ymax))
-    _draw_north_arrow(axes, (xmin, ymin, xmax, ymax), letter=NORTH_LETTER.get(lang, "N"))
-    axes.text(
-        0.995, 0.005, settings.OSM_ATTRIBUTION, transform=axes.transAxes, ha="right", va="bottom", fontsize=7,
-        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.5}, zorder=20,
-    )  # fmt: skip
-
-    legend_axes = figure.add_axes(_LEGEND_BOX)
-    legend_axes.set_axis_off()
-    handles, labels = _legend_entries(registry, shown, context_proj, lang)
-    legend_axes.legend(
-        handles, labels, loc="upper left", title=legend_title, frameon=False, fontsize=7.5, title_fontsize=9,
-        handlelength=2.6, alignment="left", handler_map={tuple: HandlerTuple(ndivide=None, pad=0.4)},
-    )  # fmt: skip
-
-    figure.text(0.015, 0.965, title, fontsize=15, fontweight="bold", ha="left", va="top")
-    for number, line in enumerate(_wrap_lines(lines, width=170, limit=4)):
-        figure.text(0.015, 0.925 - number * 0.02, line, fontsize=8.5, ha="left", va="top", color="#333333")
-    for number, line in enumerate(_wrap_lines([footer], width=190, limit=2)):
-        figure.text(0.015, 0.055 - number * 0.018, line, fontsize=7, ha="left", va="top", color="#444444")
-
-    buffer = io.BytesIO()
-    canvas.print_png(buffer)
-    return buffer.getvalue()
-
-
-def geometry_family(geometry: shapely.Geometry | None) -> str:
-    """Return "point", "line" or "polygon" for a geometry ("" for None or a collection)."""
-    if geometry is None or geometry.is_empty:
-        return ""
-    return _FAMILY.get(geometry.geom_type, "")
-
-
-def _light_context(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
+def light_context(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Return the geometry of a context frame in EPSG:32648, simplified by ``CONTEXT_SIMPLIFY_M`` metres."""
     projected = frame.geometry.to_crs(settings.CRS_MEASURE)
     return projected.simplify(CONTEXT_SIMPLIFY_M, preserve_topology=True)
 
 
-def _extent(projected: gpd.GeoDataFrame, context: dict[str, gpd.GeoSeries], figure: Figure) -> tuple[float, float, float, float]:
+def extent_of(projected: gpd.GeoDataFrame, context: dict[str, gpd.GeoSeries], figure: Figure) -> Extent:
     """Return (xmin, ymin, xmax, ymax) in metres around the features, padded and shaped like the map box."""
     if len(projected):
         xmin, ymin, xmax, ymax = projected.total_bounds
@@ -165,7 +56,7 @@ def _extent(projected: gpd.GeoDataFrame, context: dict[str, gpd.GeoSeries], figu
     span_x = max(xmax - xmin, MIN_SPAN_M) * 1.08
     span_y = max(ymax - ymin, MIN_SPAN_M) * 1.08
     width_in, height_in = figure.get_size_inches()
-    box_ratio = (_MAP_BOX[2] * width_in) / (_MAP_BOX[3] * height_in)
+    box_ratio = (MAP_BOX[2] * width_in) / (MAP_BOX[3] * height_in)
     if span_x / span_y > box_ratio:
         span_y = span_x / box_ratio
     else:
@@ -173,7 +64,7 @@ def _extent(projected: gpd.GeoDataFrame, context: dict[str, gpd.GeoSeries], figu
     return cx - span_x / 2, cy - span_y / 2, cx + span_x / 2, cy + span_y / 2
 
 
-def _draw_context(axes, context: dict[str, gpd.GeoSeries], registry: Registry) -> None:
+def draw_context(axes: Axes, context: dict[str, gpd.GeoSeries], registry: Registry) -> None:
     """Draw the city boundary (light fill, dark outline), the wards (thin grey) and the Red River (light blue)."""
     if "boundary" in context:
         color = _spec_color(registry, "boundary", "#424242")
@@ -192,8 +83,12 @@ def _draw_context(axes, context: dict[str, gpd.GeoSeries], registry: Registry) -
         axes.add_collection(LineCollection(lines, colors=[color], linewidths=2.6, zorder=2), autolim=False)
 
 
-def _draw_features(axes, projected: gpd.GeoDataFrame, registry: Registry) -> list[str]:
-    """Draw the project layers in registry order (one collection per layer and kind); return the ids drawn."""
+def draw_features(axes: Axes, projected: gpd.GeoDataFrame, registry: Registry) -> list[str]:
+    """Draw the project layers in registry order (one collection per layer and kind); return the ids drawn.
+
+    Each geometry is drawn by its parts (:func:`geo.export.prepare.parts_by_family`),
+    so a GeometryCollection shows its points, lines and polygons.
+    """
     if not len(projected):
         return []
     layers = projected["layer"].to_numpy()
@@ -213,18 +108,15 @@ def _draw_features(axes, projected: gpd.GeoDataFrame, registry: Registry) -> lis
             opacity = float(registry.status_styles.get(statuses[row], {}).get("opacity", 1.0))
             schematic = qualities[row] == "schematic"
             style = SCHEMATIC_DASH if schematic else "solid"
-            family = geometry_family(geometries[row])
-            if family == "polygon":
-                for path in _polygon_paths(geometries[row]):
-                    fills.add(path, to_rgba(spec.color, 0.22 * opacity), "solid")
-                    edges.add(path, to_rgba(spec.color, opacity), style)
-            elif family == "line":
-                for segment in _line_arrays(geometries[row]):
-                    lines.add(segment, to_rgba(spec.color, opacity), style)
-            elif family == "point":
-                face = to_rgba("white", opacity) if schematic else to_rgba(spec.color, opacity)
-                for x, y in zip(*_point_arrays(geometries[row]), strict=True):
-                    points.add((x, y), face, to_rgba(spec.color, opacity))
+            parts = parts_by_family(geometries[row])
+            for path in _polygon_paths(parts.get("polygon")):
+                fills.add(path, to_rgba(spec.color, 0.22 * opacity), "solid")
+                edges.add(path, to_rgba(spec.color, opacity), style)
+            for segment in _line_arrays(parts.get("line")):
+                lines.add(segment, to_rgba(spec.color, opacity), style)
+            face = to_rgba("white", opacity) if schematic else to_rgba(spec.color, opacity)
+            for x, y in zip(*_point_arrays(parts.get("point")), strict=True):
+                points.add((x, y), face, to_rgba(spec.color, opacity))
         if fills.items:
             axes.add_collection(
                 PathCollection(fills.items, facecolors=fills.colors, edgecolors="none", zorder=3.9), autolim=False
@@ -247,21 +139,10 @@ def _draw_features(axes, projected: gpd.GeoDataFrame, registry: Registry) -> lis
     return shown
 
 
-class _Parts:
-    """Parts of one layer gathered for one matplotlib collection: items, colours, and line styles (edge colours for points)."""
-
-    def __init__(self) -> None:
-        self.items: list = []
-        self.colors: list = []
-        self.styles: list = []
-
-    def add(self, item, color, style) -> None:
-        self.items.append(item)
-        self.colors.append(color)
-        self.styles.append(style)
-
-
-def _legend_entries(registry: Registry, shown: list[str], context: dict[str, gpd.GeoSeries], lang: str):
+def legend_entries(
+    registry: Registry, shown: list[str], context: dict[str, gpd.GeoSeries], lang: str
+) -> tuple[list[object], list[str]]:
+    """Return the legend's handles and labels: layers drawn, statuses, geometry provenance, context layers."""
     handles: list[object] = []
     labels: list[str] = []
     for layer_id in shown:
@@ -289,15 +170,7 @@ def _legend_entries(registry: Registry, shown: list[str], context: dict[str, gpd
     return handles, labels
 
 
-def _symbol(geometry: str, color: str, weight: int, *, context: bool = False):
-    if geometry == "polygon":
-        return Patch(facecolor="none" if context else color, edgecolor=color, alpha=0.8 if context else 0.5, linewidth=1)
-    if geometry == "point":
-        return Line2D([], [], color=color, marker="o", linestyle="none", markersize=5)
-    return Line2D([], [], color=color, linewidth=max(1.0, weight * 0.45), alpha=0.8 if context else 1.0)
-
-
-def _draw_scale_bar(axes, extent: tuple[float, float, float, float]) -> None:
+def draw_scale_bar(axes: Axes, extent: Extent) -> None:
     """Draw a two-part scale bar in km; true because the axes are metres of EPSG:32648."""
     xmin, ymin, xmax, ymax = extent
     target_km = (xmax - xmin) / 1000 / 5
@@ -318,7 +191,7 @@ def _draw_scale_bar(axes, extent: tuple[float, float, float, float]) -> None:
         axes.text(x0 + offset, y0 + height * 1.6, text, ha="center", va="bottom", fontsize=7, zorder=20)
 
 
-def _draw_north_arrow(axes, extent: tuple[float, float, float, float], *, letter: str) -> None:
+def draw_north_arrow(axes: Axes, extent: Extent, *, letter: str) -> None:
     """Draw an arrow pointing to true north (grid convergence of UTM 48N taken into account)."""
     xmin, ymin, xmax, ymax = extent
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
@@ -335,18 +208,50 @@ def _draw_north_arrow(axes, extent: tuple[float, float, float, float], *, letter
     axes.text(tip_x, tip_y + length * 0.12, letter, ha="center", va="bottom", fontsize=11, fontweight="bold", zorder=20)
 
 
-def _polygon_paths(geometry: shapely.Geometry) -> list[MplPath]:
-    polygons = getattr(geometry, "geoms", [geometry])
+def wrap_lines(lines: Sequence[str], *, width: int, limit: int) -> list[str]:
+    """Return `lines` wrapped at `width` characters, at most `limit` of them (the last ending with "…" when cut)."""
+    wrapped = [part for line in lines if line for part in textwrap.wrap(line, width=width)]
+    if len(wrapped) > limit:
+        wrapped = [*wrapped[: limit - 1], wrapped[limit - 1].rstrip() + " …"]
+    return wrapped
+
+
+class _Parts:
+    """Parts of one layer gathered for one matplotlib collection: items, colours, and line styles (edge colours for points)."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+        self.colors: list = []
+        self.styles: list = []
+
+    def add(self, item, color, style) -> None:
+        self.items.append(item)
+        self.colors.append(color)
+        self.styles.append(style)
+
+
+def _symbol(geometry: str, color: str, weight: int, *, context: bool = False):
+    if geometry == "polygon":
+        return Patch(facecolor="none" if context else color, edgecolor=color, alpha=0.8 if context else 0.5, linewidth=1)
+    if geometry == "point":
+        return Line2D([], [], color=color, marker="o", linestyle="none", markersize=5)
+    return Line2D([], [], color=color, linewidth=max(1.0, weight * 0.45), alpha=0.8 if context else 1.0)
+
+
+def _polygon_paths(geometry: shapely.Geometry | None) -> list[MplPath]:
+    if geometry is None or geometry.is_empty:
+        return []
     paths = []
-    for polygon in polygons:
+    for polygon in getattr(geometry, "geoms", [geometry]):
         if polygon.geom_type != "Polygon" or polygon.is_empty:
             continue
+        polygon = orient(polygon, sign=1.0)  # holes wound against the shell: matplotlib fills by the non-zero rule
         rings = [polygon.exterior, *polygon.interiors]
         paths.append(MplPath.make_compound_path(*(MplPath(np.asarray(ring.coords)[:, :2], closed=True) for ring in rings)))
     return paths
 
 
-def _line_arrays(geometry: shapely.Geometry) -> list[np.ndarray]:
+def _line_arrays(geometry: shapely.Geometry | None) -> list[np.ndarray]:
     if geometry is None or geometry.is_empty:
         return []
     if geometry.geom_type in ("Polygon", "MultiPolygon"):
@@ -355,8 +260,10 @@ def _line_arrays(geometry: shapely.Geometry) -> list[np.ndarray]:
     return [np.asarray(part.coords)[:, :2] for part in parts if not part.is_empty]
 
 
-def _point_arrays(geometry: shapely.Geometry) -> tuple[list[float], list[float]]:
-    points = getattr(geometry, "geoms", [geometry])
+def _point_arrays(geometry: shapely.Geometry | None) -> tuple[list[float], list[float]]:
+    if geometry is None or geometry.is_empty:
+        return [], []
+    points = [point for point in getattr(geometry, "geoms", [geometry]) if not point.is_empty]
     return [point.x for point in points], [point.y for point in points]
 
 
@@ -369,10 +276,3 @@ def _spec_color(registry: Registry, layer_id: str, default: str) -> str:
 
 def _wrap(text: str, width: int = 38) -> str:
     return "\n".join(textwrap.wrap(text, width=width)) or text
-
-
-def _wrap_lines(lines: Sequence[str], *, width: int, limit: int) -> list[str]:
-    wrapped = [part for line in lines if line for part in textwrap.wrap(line, width=width)]
-    if len(wrapped) > limit:
-        wrapped = [*wrapped[: limit - 1], wrapped[limit - 1].rstrip() + " …"]
-    return wrapped

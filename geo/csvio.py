@@ -1,0 +1,49 @@
+"""CSV as the project writes and reads it: formula-looking cells neutralised, and restored on reading.
+
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab
+or carriage return) as a formula. Every CSV the project writes goes through
+:func:`frame_to_csv`, which prefixes such cells with a single quote (OWASP's
+rule); :func:`restore_cell` removes that prefix again, so a round trip through
+the project's own reader is exact.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def neutralise_cell(value: object) -> object:
+    """Return `value` with a leading ``'`` when it is text a spreadsheet would run as a formula.
+
+    Text that already starts with ``'`` gets one more, so :func:`restore_cell` is its exact inverse.
+    """
+    if isinstance(value, str) and value and (value.startswith(FORMULA_STARTS) or value.startswith(QUOTE)):
+        return QUOTE + value
+    return value
+
+
+def restore_cell(value: object) -> object:
+    """Return `value` without the quote :func:`neutralise_cell` added (the inverse of it)."""
+    if isinstance(value, str) and value.startswith(QUOTE) and value[1:2] and value[1:].startswith((*FORMULA_STARTS, QUOTE)):
+        return value[1:]
+    return value
+
+
+def frame_to_csv(frame: pd.DataFrame, *, index: bool = False, bom: bool = True) -> bytes:
+    """Return `frame` as CSV bytes (UTF-8, with a BOM for Excel by default), formula-looking cells neutralised."""
+    safe = frame.map(neutralise_cell)
+    if index:
+        safe.index = safe.index.map(neutralise_cell)
+    safe.columns = [neutralise_cell(str(column)) for column in safe.columns]
+    text = safe.to_csv(index=index, lineterminator="\n")
+    return text.encode("utf-8-sig" if bom else "utf-8")
+
+
+def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return `frame` (read from a CSV written by :func:`frame_to_csv`) with every cell restored."""
+    out = frame.map(restore_cell)
+    out.columns = [restore_cell(column) for column in out.columns]
+    return out

@@ -1,0 +1,246 @@
+"""The one view: the planner's choice -> matching tasks -> visible features -> counts.
+
+Every consumer (the map, register and TOD pages, the snapshot export, the
+standalone HTML map and the command line) loads the data once with
+:func:`load_data` and calls :func:`build_view` with it, as OSMnx functions take
+the graph first. The filter itself and its wording live in :mod:`geo.filters`.
+
+Examples
+--------
+>>> from geo.filters import TaskFilter
+>>> data = load_data()
+>>> view = build_view(data, TaskFilter(agencies=("so-xay-dung",)))
+>>> view.counts()["tasks"] > 0
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import settings
+from geo.agencies import AgencyIndex, load_agencies
+from geo.deadlines import is_past_due, past_due_mask
+from geo.errors import UnknownValueError
+from geo.features import load_features
+from geo.filters import UNDATED_KINDS, TaskFilter, apply_filter, filter_summary
+from geo.layer_specs import Registry, load_registry
+from geo.links import attach_links, features_by_task, load_links
+from geo.register import load_documents, load_register
+
+
+@dataclass(frozen=True)
+class PlanningData:
+    """The data of record, loaded once and passed to every view.
+
+    Attributes
+    ----------
+    tasks : pandas.DataFrame
+        The register, indexed by task id (:func:`geo.register.load_register`).
+    agencies : AgencyIndex
+        The agency table with its 2025 successions.
+    documents : pandas.DataFrame
+        The source documents, indexed by ``doc_id``.
+    features : geopandas.GeoDataFrame
+        The project features (EPSG:4326) with ``task_ids`` from the links.
+    links : pandas.DataFrame
+        ``feature_id``, ``task_id``, ``basis`` (:mod:`geo.links`).
+    registry : Registry
+        The layer registry.
+    """
+
+    tasks: pd.DataFrame = field(repr=False)
+    agencies: AgencyIndex = field(repr=False)
+    documents: pd.DataFrame = field(repr=False)
+    features: gpd.GeoDataFrame = field(repr=False)
+    links: pd.DataFrame = field(repr=False)
+    registry: Registry = field(repr=False)
+
+    @functools.cached_property
+    def context(self) -> dict[str, gpd.GeoDataFrame]:
+        """Return the context layers (boundary, wards, Red River), read on first use."""
+        from geo.context import load_context
+
+        return load_context()
+
+
+def load_data(data_dir: Path | str = settings.DATA_DIR) -> PlanningData:
+    """Load the data of record from `data_dir` (default: the shipped ``data/``).
+
+    Raises
+    ------
+    DataFileError
+        If a file is missing or malformed.
+    """
+    folder = Path(data_dir)
+    links = load_links(folder / settings.LINKS_CSV.name)
+    features = attach_links(load_features(folder / settings.PROJECTS_GEOJSON.name), links)
+    return PlanningData(
+        tasks=load_register(folder / settings.TASKS_CSV.name),
+        agencies=load_agencies(folder / settings.AGENCIES_CSV.name),
+        documents=load_documents(folder / settings.DOCUMENTS_CSV.name),
+        features=features,
+        links=links,
+        registry=load_registry(folder / settings.LAYERS_JSON.name),
+    )
+
+
+@dataclass(frozen=True)
+class View:
+    """What a planner sees for one choice.
+
+    Attributes
+    ----------
+    data : PlanningData
+        The data the view was built from.
+    choice : TaskFilter
+        The planner's choice.
+    tasks : pandas.DataFrame
+        The matching tasks (register columns) plus ``past_due`` (as of the
+        choice's date), ``feature_ids`` (the visible features linked to the
+        task) and ``on_map``.
+    features : geopandas.GeoDataFrame
+        The visible features (EPSG:4326), index and columns of ``data.features``.
+    """
+
+    data: PlanningData = field(repr=False)
+    choice: TaskFilter
+    tasks: pd.DataFrame = field(repr=False)
+    features: gpd.GeoDataFrame = field(repr=False)
+
+    @property
+    def as_of(self) -> date:
+        """Return the day against which deadlines are judged."""
+        return self.choice.as_of_or_today()
+
+    def counts(self) -> dict[str, object]:
+        """Return the counts of the view: tasks, tasks on the map, past due, features per layer (all project layers)."""
+        per_layer = {layer: int((self.features["layer"] == layer).sum()) for layer in self.data.registry.ids("project")}
+        return {
+            "tasks": len(self.tasks),
+            "tasks_total": len(self.data.tasks),
+            "tasks_on_map": int(self.tasks["on_map"].sum()),
+            "tasks_past_due": int(self.tasks["past_due"].sum()),
+            "features": len(self.features),
+            "features_per_layer": per_layer,
+        }
+
+    def summary(self, lang: str = "vi") -> list[str]:
+        """Return the filter in words (:func:`geo.filters.filter_summary`), agencies and layers by name."""
+        return filter_summary(self.choice, lang=lang, agencies=self.data.agencies, registry=self.data.registry)
+
+    def layers(self) -> tuple[str, ...]:
+        """Return the project layers that have a visible feature, in registry order."""
+        shown = set(self.features["layer"])
+        return tuple(layer for layer in self.data.registry.ids("project") if layer in shown)
+
+
+def build_view(data: PlanningData, choice: TaskFilter) -> View:
+    """Return the view of `choice`: matching tasks, visible features and their links.
+
+    A feature is visible when one of its linked tasks matches; when the choice
+    restricts no task (:func:`filter_is_active` is False), features that link no
+    task are visible too (e.g. an existing bridge). The layer and status choices
+    apply to every feature.
+
+    Parameters
+    ----------
+    data : PlanningData
+        From :func:`load_data`.
+    choice : TaskFilter
+        The planner's choice.
+
+    Returns
+    -------
+    View
+
+    Raises
+    ------
+    UnknownValueError
+        If the choice names an unknown layer or status (and as :func:`geo.filters.apply_filter`).
+    """
+    known_layers = data.registry.ids("project")
+    unknown = sorted(set(choice.layers) - set(known_layers))
+    if unknown:
+        msg = f"Unknown layer(s) {unknown}; known project layers: {', '.join(known_layers)}."
+        raise UnknownValueError(msg)
+    unknown = sorted(set(choice.statuses) - set(settings.STATUSES))
+    if unknown:
+        msg = f"Unknown status(es) {unknown}; expected some of {', '.join(settings.STATUSES)}."
+        raise UnknownValueError(msg)
+    matched = apply_filter(data.tasks, choice, data.agencies)
+    visible = visible_features(data.features, matched.index, choice)
+    visible = visible[visible["layer"].isin(known_layers)]
+    links = features_by_task(data.links, visible.index)
+    feature_ids = [links.get(task_id, ()) for task_id in matched.index]
+    tasks = matched.assign(feature_ids=feature_ids, on_map=[bool(ids) for ids in feature_ids])
+    return View(data=data, choice=choice, tasks=tasks, features=visible)
+
+
+def filter_is_active(choice: TaskFilter) -> bool:
+    """Return True when the choice restricts tasks (agency, document, window, past due, search or undated kinds)."""
+    return bool(
+        choice.agencies
+        or choice.docs
+        or choice.due_from
+        or choice.due_to
+        or choice.only_past_due
+        or choice.query
+        or set(choice.undated) != set(UNDATED_KINDS)
+    )
+
+
+def visible_features(features: gpd.GeoDataFrame, matched_task_ids: Iterable[str], choice: TaskFilter) -> gpd.GeoDataFrame:
+    """Return the features to draw for `choice` given the ids of the matching tasks (see :func:`build_view`)."""
+    matched = set(matched_task_ids)
+    keep = features["task_ids"].map(lambda ids: bool(matched & set(ids)))
+    if not filter_is_active(choice):
+        keep |= features["task_ids"].map(len) == 0
+    if choice.layers:
+        keep &= features["layer"].isin(choice.layers)
+    if choice.statuses:
+        keep &= features["status"].isin(choice.statuses)
+    return features.loc[keep.astype(bool)]
+
+
+def linked_tasks(data: PlanningData, feature_id: str, *, as_of: date) -> pd.DataFrame:
+    """Return the register records linked to one feature, with ``past_due`` as of `as_of` and the link's ``basis``."""
+    rows = data.links[data.links["feature_id"] == feature_id]
+    rows = rows[rows["task_id"].isin(data.tasks.index)]
+    records = data.tasks.loc[list(rows["task_id"])]
+    return records.assign(past_due=past_due_mask(records["due_end"], as_of), basis=list(rows["basis"]))
+
+
+def task_features(view: View, task_id: str) -> gpd.GeoDataFrame:
+    """Return the visible features of `view` linked to `task_id` (empty when the task is not on the map)."""
+    ids = view.tasks.at[task_id, "feature_ids"] if task_id in view.tasks.index else ()
+    return view.features.loc[view.features.index.isin(ids)]
+
+
+def feature_deadlines(data: PlanningData, feature_ids: Iterable[str], *, as_of: date) -> pd.DataFrame:
+    """Return per feature the deadlines of all its linked tasks.
+
+    Columns ``due_end_min``, ``due_end_max`` (``datetime.date`` or None),
+    ``due_kinds`` (sorted kinds) and ``past_due_count`` (linked tasks whose
+    deadline passed as of `as_of`), indexed by feature id.
+    """
+    rows = []
+    for feature_id in feature_ids:
+        linked = [task_id for task_id in data.features.at[feature_id, "task_ids"] if task_id in data.tasks.index]
+        ends = [end for end in data.tasks.loc[linked, "due_end"] if end is not None]
+        rows.append({
+            "feature_id": feature_id,
+            "due_end_min": min(ends) if ends else None,
+            "due_end_max": max(ends) if ends else None,
+            "due_kinds": tuple(sorted(set(data.tasks.loc[linked, "due_kind"]))),
+            "past_due_count": sum(is_past_due(end, as_of) for end in ends),
+        })  # fmt: skip
+    columns = ["feature_id", "due_end_min", "due_end_max", "due_kinds", "past_due_count"]
+    return pd.DataFrame(rows, columns=columns).set_index("feature_id")
