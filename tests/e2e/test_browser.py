@@ -5,20 +5,19 @@ from datetime import date
 
 import pytest
 
-from geo.agencies import load_agencies
-from geo.features import load_features
-from geo.filters import TaskFilter, apply_filter
-from geo.mapdata import visible_features
-from geo.register import load_register
+from geo.filters import TaskFilter
+from geo.view import build_view, load_data
 
 pytestmark = pytest.mark.e2e
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
+DATA = load_data()
+
+
 def counts(choice: TaskFilter) -> tuple[int, int]:
-    tasks, agencies = load_register(), load_agencies()
-    matched = apply_filter(tasks, choice, agencies)
-    return len(visible_features(load_features(), matched.index, choice)), len(matched)
+    view = build_view(DATA, choice)
+    return len(view.features), len(view.tasks)
 
 
 def wait_for_map(page):
@@ -78,9 +77,9 @@ def test_click_feature_shows_its_tasks(page, app_url):
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.get_by_text(re.compile(r"^Nhiệm vụ liên kết \(\d+\)$")).first.wait_for(timeout=20_000)
     heading = page.get_by_role("heading", level=3).filter(has_text="Hòa Lạc").first.inner_text()
-    linked = [fid for fid, row in load_features().iterrows() if row["name"] == heading.strip()]
+    linked = [fid for fid, row in DATA.features.iterrows() if row["name"] == heading.strip()]
     assert linked, heading
-    for task_id in load_features().loc[linked[0], "task_ids"]:
+    for task_id in DATA.features.loc[linked[0], "task_ids"]:
         assert task_id in page.content()
     assert frame.locator(".leaflet-overlay-pane canvas").count() >= 1
 
