@@ -10,8 +10,7 @@ from geo import settings
 from geo.errors import PlanningMapError
 from geo.filters import ROLES, UNDATED_KINDS, TaskFilter
 from geo.i18n import LANGUAGES, t
-from geo.text import escape_markdown
-from pages import _cache, _frame
+from pages import _cache, _frame, _text
 
 st.set_page_config(page_title="Bản đồ quy hoạch Hà Nội · Hà Nội planning map", page_icon=":material/map:", layout="wide")
 
@@ -73,7 +72,7 @@ try:
     _frame.init_state()
     _frame.keep_widget_state()
 except PlanningMapError as error:
-    st.error(escape_markdown(error))
+    st.html(_text.alert("error", error))
     st.stop()
 lang = (
     st.sidebar.segmented_control(

@@ -74,3 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlanningMapError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # a file the core did not expect to fail (permissions, a device, a full disk)
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"error: {error.strerror or error}{where}", file=sys.stderr)
+        return 2

@@ -52,7 +52,7 @@ def checked_output(
     if suffixes and not target.name.lower().endswith(suffixes):
         msg = f"{option} {path}: the file name must end in {' or '.join(suffixes)}."
         raise InvalidArgumentError(msg)
-    if target == settings.DATA_DIR.resolve() or settings.DATA_DIR.resolve() in target.parents:
+    if _inside_data(target):
         msg = (
             f"{option} {path}: data/ holds the data of record and is written only by the maintainers' builders "
             "(tools/); choose a folder outside it."
@@ -125,8 +125,7 @@ def checked_output_folder(path: Path | str, *, option: str = "-o") -> Path:
         If the folder is inside ``data/``, is a file, cannot be created, or is not writable.
     """
     target = Path(path).expanduser().resolve()
-    data_dir = settings.DATA_DIR.resolve()
-    if target == data_dir or data_dir in target.parents:
+    if _inside_data(target):
         msg = f"{option} {path}: data/ holds the data of record and is written only by the maintainers' builders; choose a folder outside it."
         raise InvalidArgumentError(msg)
     if target.exists() and not target.is_dir():
@@ -141,3 +140,9 @@ def checked_output_folder(path: Path | str, *, option: str = "-o") -> Path:
         msg = f"{option} {path}: the folder is not writable for this user."
         raise InvalidArgumentError(msg)
     return target
+
+
+def _inside_data(target: Path) -> bool:
+    """Return True when `target` is the data of record's folder or inside it (the repository's, or HANOI_DATA_DIR)."""
+    folders = {settings.REPO_DATA_DIR.resolve(), settings.DATA_DIR.resolve()}
+    return any(target == folder or folder in target.parents for folder in folders)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geo import settings
 from geo.agencies import AgencyIndex
+from geo.csvio import frame_to_csv, restore_frame
 from geo.deadlines import parse_deadline, past_due_mask
 from geo.errors import DataFileError, InvalidArgumentError, UnknownValueError
 from geo.text import join_ids, matches_query, split_ids
@@ -84,8 +85,11 @@ def derive_register(raw: Iterable[Mapping[str, str]], agencies: AgencyIndex) -> 
 
 
 def write_register(tasks: pd.DataFrame, path: Path | str) -> None:
-    """Write the register as UTF-8 CSV with the columns of ``COLUMNS``."""
-    tasks.loc[:, list(COLUMNS)].to_csv(path, index=False, encoding="utf-8")
+    """Write the register as UTF-8 CSV (no BOM) with the columns of ``COLUMNS``, formula-looking cells neutralised.
+
+    :func:`load_register` removes the neutralising quote again (:mod:`geo.csvio`), so a round trip is exact.
+    """
+    Path(path).write_bytes(frame_to_csv(tasks.loc[:, list(COLUMNS)], bom=False))
 
 
 def load_register(path: Path | str = settings.TASKS_CSV) -> pd.DataFrame:
@@ -111,7 +115,7 @@ def load_register(path: Path | str = settings.TASKS_CSV) -> pd.DataFrame:
     if not path.exists():
         msg = f"Task register not found: {path}. Restore data/tasks.csv or run tools/build_register.py."
         raise DataFileError(msg)
-    tasks = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    tasks = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
     missing = [column for column in COLUMNS if column not in tasks.columns]
     if missing:
         msg = f"{path}: missing column(s) {missing}."

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Final
 
 ROOT: Final[Path] = Path(__file__).resolve().parent.parent
-DATA_DIR: Final[Path] = ROOT / "data"
+REPO_DATA_DIR: Final[Path] = ROOT / "data"
+# HANOI_DATA_DIR points the app at another copy of the data of record (tests use it for hostile data).
+DATA_DIR: Final[Path] = Path(os.environ.get("HANOI_DATA_DIR") or REPO_DATA_DIR)
 
 TASKS_CSV: Final[Path] = DATA_DIR / "tasks.csv"
 AGENCIES_CSV: Final[Path] = DATA_DIR / "agencies.csv"

@@ -91,17 +91,3 @@ def matches_query(text: str | None, query: str | None) -> bool:
     pattern = query_pattern(query)
     return pattern is None or pattern.search(fold(text)) is not None
 
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^$:=&\"'])")
-
-
-def escape_markdown(text: object) -> str:
-    """Return `text` with every markdown-significant character backslash-escaped, so it renders as itself.
-
-    Data and user text shown inside a markdown string (a label of the project's
-    own catalogue) goes through this: ``![x](http://h/i.png)`` stays those
-    characters, never an image, link, emphasis, heading, HTML or LaTeX. Newlines
-    become spaces.
-    """
-    flat = " ".join(str("" if text is None else text).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)

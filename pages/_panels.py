@@ -1,7 +1,6 @@
 """Streamlit renderers shared by pages: the feature card and its linked task records.
 
-Text from data or users is shown as text: through :func:`geo.text.escape_markdown`
-inside the catalogue's markdown, or with ``st.text`` / dataframes.
+Every text from data or users goes through :mod:`pages._text` (escaped HTML, never markdown).
 """
 
 from __future__ import annotations
@@ -14,13 +13,18 @@ import streamlit as st
 from geo.agencies import AgencyIndex
 from geo.deadlines import is_past_due
 from geo.i18n import day_text, number, t
-from geo.text import escape_markdown as md
 from geo.view import PlanningData, View, linked_tasks
+from pages import _text
 
 
 def error(problem: object, lang: str) -> None:
     """Show an error of the core (its text may carry file names or cells: shown as text)."""
-    st.error(f"{t('error.prefix', lang)}: {md(problem)}")
+    _text.show(_text.alert("error", f"{t('error.prefix', lang)}: {problem}"))
+
+
+def warning(message: object) -> None:
+    """Show a warning whose text may come from data or a file."""
+    _text.show(_text.alert("warning", message))
 
 
 def feature_card(data: PlanningData, feature_id: str, *, as_of: date, lang: str) -> None:
@@ -28,18 +32,20 @@ def feature_card(data: PlanningData, feature_id: str, *, as_of: date, lang: str)
     feature = data.features.loc[feature_id]
     registry = data.registry
     name = feature["name_en"] if lang == "en" and feature.get("name_en") else feature["name"]
-    st.subheader(md(name))
     quality = registry.quality_styles.get(feature["geometry_quality"], {})
-    st.markdown(f"**{t('panel.layer', lang)}:** {md(registry.label(feature['layer'], lang))}")
-    st.markdown(f"**{t('panel.status', lang)}:** {t('status.' + feature['status'], lang)} · {md(feature.get('status_date') or '')}")
-    st.caption(f"{t('panel.status_source', lang)}: {md(feature.get('status_source', ''))}")
-    st.markdown(
-        f"**{t('panel.provenance', lang)}:** {md(feature['geometry_quality'])} — {md(quality.get('label_en' if lang == 'en' else 'label_vi', ''))}"
-    )
+    status = " · ".join(part for part in (t("status." + feature["status"], lang), str(feature.get("status_date") or "")) if part)
+    parts = [
+        _text.heading(name),
+        _text.line(t("panel.layer", lang), registry.label(feature["layer"], lang)),
+        _text.line(t("panel.status", lang), status),
+        _text.line(t("panel.status_source", lang), feature.get("status_source", ""), small=True),
+        _text.line(t("panel.provenance", lang), f"{feature['geometry_quality']} — {quality.get('label_en' if lang == 'en' else 'label_vi', '')}"),
+    ]
     if feature["geometry_quality"] == "schematic":
-        st.warning(t("panel.schematic_warning", lang))
+        parts.append(_text.alert("warning", t("panel.schematic_warning", lang)))
+    _text.show(*parts)
     with st.expander(t("panel.provenance", lang)):
-        st.text(str(feature.get("geometry_source", "")))
+        _text.show(_text.text(feature.get("geometry_source", "")))
     records = linked_tasks(data, feature_id, as_of=as_of)
     st.markdown(f"**{t('panel.tasks', lang)} ({len(records)})**")
     if records.empty:
@@ -50,27 +56,29 @@ def feature_card(data: PlanningData, feature_id: str, *, as_of: date, lang: str)
 
 def task_record(task_id: str, row: pd.Series, agencies: AgencyIndex, *, as_of: date, lang: str) -> None:
     """Show one task record with its document, TT, text, agencies, product, deadline and (when linked) the basis."""
+    parsed = t("kind." + row["due_kind"], lang)
+    if row["due_end"] is not None:
+        parsed += f" · {day_text(row['due_end'], lang)}"
+    parts = [
+        f"<p style=\"margin:0 0 0.25rem 0\"><b>{_text.esc(row['doc_id'])} · {_text.esc(t('col.tt', lang))} "
+        f"{_text.esc(row['tt'] or '—')}</b> · <code>{_text.esc(task_id)}</code></p>",
+        _text.text(row["task"]),
+    ]
+    if row.get("basis"):
+        parts.append(_text.line(t("panel.basis", lang), f"“{row['basis']}”", small=True))
+    parts.append(_text.line(t("col.lead", lang), agencies.labels(row["lead_agency"], lang=lang, empty="—")))
+    parts.append(_text.line(t("col.coordinating", lang), agencies.labels(row["coordinating"], lang=lang, empty="—")))
+    if row["product"]:
+        parts.append(_text.line(t("col.product", lang), row["product"]))
+    parts.append(_text.line(t("col.due_raw", lang), row["due_raw"] or "—"))
+    parts.append(_text.line(t("panel.deadline_parsed", lang), f"{parsed} · {t('scope.' + row['due_scope'], lang)}"))
+    if row["due_end"] is not None:
+        if is_past_due(row["due_end"], as_of):
+            parts.append(_text.alert("error", t("panel.deadline_passed", lang, date=day_text(as_of, lang))))
+        else:
+            parts.append(_text.alert("success", t("panel.deadline_open", lang, date=day_text(as_of, lang))))
     with st.container(border=True):
-        st.markdown(f"**{md(row['doc_id'])} · {t('col.tt', lang)} {md(row['tt'] or '—')}** · {md(task_id)}")
-        st.text(row["task"])
-        if row.get("basis"):
-            st.caption(f"{t('panel.basis', lang)}: “{md(row['basis'])}”")
-        lead = agencies.labels(row["lead_agency"], lang=lang, empty="—")
-        coordinating = agencies.labels(row["coordinating"], lang=lang, empty="—")
-        st.markdown(f"{t('col.lead', lang)}: {md(lead)} · {t('col.coordinating', lang)}: {md(coordinating)}")
-        if row["product"]:
-            st.markdown(f"{t('col.product', lang)}: {md(row['product'])}")
-        parsed = f"{t('kind.' + row['due_kind'], lang)}"
-        if row["due_end"] is not None:
-            parsed += f" · {day_text(row['due_end'], lang)}"
-        st.markdown(
-            f"{t('col.due_raw', lang)}: {md(row['due_raw'] or '—')} · {t('panel.deadline_parsed', lang)}: {md(parsed)} · {t('scope.' + row['due_scope'], lang)}"
-        )
-        if row["due_end"] is not None:
-            if is_past_due(row["due_end"], as_of):
-                st.error(t("panel.deadline_passed", lang, date=day_text(as_of, lang)))
-            else:
-                st.success(t("panel.deadline_open", lang, date=day_text(as_of, lang)))
+        _text.show(*parts)
 
 
 def coverage_metrics(result, *, lang: str, baseline=None, per_row: int = 6) -> None:

@@ -13,7 +13,6 @@ from geo.errors import PlanningMapError
 from geo.export import coverage_zip
 from geo.i18n import t
 from geo.mapdata import light_geometry
-from geo.text import escape_markdown as md
 from layers.tod_render import tod_map
 from pages import _cache, _frame, _panels
 
@@ -65,7 +64,7 @@ def run(as_of: date):
 try:
     if pop_key:
         for message in _cache.population_layer(pop_key, pop_column)[1]:
-            st.warning(md(message))
+            _panels.warning(message)
     result, skipped = run(phase)
     other = run(compare)[0] if compare else None
 except PlanningMapError as error:

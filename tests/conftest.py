@@ -37,3 +37,16 @@ def run_page(page: str, *, query_params: dict | None = None, timeout: int = 60, 
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+def html_texts(app) -> list[str]:
+    """Return the text of every st.html block of a run (tags dropped, entities decoded), as a reader sees it."""
+    import html as html_lib
+    import re
+
+    return [html_lib.unescape(re.sub(r"<[^>]+>", " ", element.proto.body)) for element in app.get("html")]
+
+
+def alerts(app, kind: str) -> list[str]:
+    """Return the text of the alerts (error, warning, info, success) drawn through pages/_text.py."""
+    return [text for element, text in zip(app.get("html"), html_texts(app), strict=True) if f"hn-{kind}" in element.proto.body]

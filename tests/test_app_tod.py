@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from conftest import run_page
+from conftest import alerts, run_page
 from streamlit.testing.v1 import AppTest
 
 from geo.i18n import number
@@ -68,7 +68,7 @@ def test_walking_method_reruns_and_reports_coverage_of_the_network(monkeypatch):
     assert len(calls) == 1
     assert metrics(app)["Số ga"] == "7"
     app = run_tod(**{**state, "tod_lines": ["3-elevated"]})  # no station on the network: a message, not a crash
-    assert "No station of the chosen lines is covered" in app.error[0].value
+    assert any("No station of the chosen lines is covered" in text for text in alerts(app, "error"))
 
 
 def test_comparison_share_delta_is_in_percentage_points():

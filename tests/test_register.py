@@ -158,3 +158,22 @@ def test_missing_register_file(tmp_path):
     bad.write_text("id,task\n1,x\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="missing column"):
         load_register(bad)
+
+
+def test_register_csv_round_trip_neutralises_formulas(tmp_path, tasks):
+    from geo.register import write_register
+
+    hostile = tasks.head(3).copy()
+    hostile.loc[hostile.index[0], "task"] = "=HYPERLINK(\"http://x\",\"y\")"
+    hostile.loc[hostile.index[1], "product"] = "@SUM(A1)"
+    hostile.loc[hostile.index[2], "note"] = "'already quoted"
+    for column in ("due_start", "due_end"):
+        hostile[column] = hostile[column].map(lambda day: day.isoformat() if day else "")
+    path = tmp_path / "tasks.csv"
+    write_register(hostile, path)
+    raw = path.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in raw and "'@SUM(A1)" in raw and "''already quoted" in raw
+    back = load_register(path)
+    assert back.loc[hostile.index[0], "task"] == "=HYPERLINK(\"http://x\",\"y\")"
+    assert back.loc[hostile.index[1], "product"] == "@SUM(A1)"
+    assert back.loc[hostile.index[2], "note"] == "'already quoted"

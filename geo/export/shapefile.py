@@ -13,14 +13,15 @@ writes the parts, zipped here.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from typing import Final
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 
+from geo.csvio import frame_to_csv
 from geo.export.prepare import FAMILIES, SnapshotData, joined_lists, parts_by_family
 from geo.text import LIST_SEPARATOR
 
@@ -134,6 +135,4 @@ def _fields_csv(files: list[tuple[str, str, str]]) -> bytes:
             )
         rows.append(("field", original, short, "; ".join(notes)))
     rows += [("file", layer, short, note) for layer, short, note in files]
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return frame_to_csv(pd.DataFrame(rows[1:], columns=list(rows[0])))

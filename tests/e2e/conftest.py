@@ -34,8 +34,12 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url():
+    yield from _serve({})
+
+
+def _serve(extra_env: dict[str, str]):
     port = free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **extra_env}
     proc = subprocess.Popen(
         [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true"],
@@ -56,6 +60,58 @@ def app_url():
     yield url
     proc.terminate()
     proc.wait(timeout=10)
+
+
+HOSTILE = '![pix](http://127.0.0.1:9/pix.png) [lnk](https://example.org/x) **bold** _em_ <img src=x onerror="window.pwned=1"> $x^2$ :red[red]'
+
+
+@pytest.fixture(scope="session")
+def hostile_app_url(tmp_path_factory):
+    """The app on a copy of the data whose Hòa Lạc features, their tasks and agencies carry markdown and HTML."""
+    import csv
+    import json
+
+    folder = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(ROOT / "data", folder, ignore=shutil.ignore_patterns("seeds", "sources"))
+    collection = json.loads((folder / "projects.geojson").read_text(encoding="utf-8"))
+    hoa_lac = set()
+    for feature in collection["features"]:
+        props = feature["properties"]
+        if props["layer"] == "hoa_lac":
+            hoa_lac.add(props["id"])
+            props.update(name=f"Hòa Lạc {HOSTILE}", status_source=HOSTILE, status_date=HOSTILE, geometry_source=HOSTILE)
+    (folder / "projects.geojson").write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    with open(folder / "links.csv", encoding="utf-8", newline="") as handle:
+        links = list(csv.DictReader(handle))
+    tasks_hit = {row["task_id"] for row in links if row["feature_id"] in hoa_lac}
+    for row in links:
+        if row["feature_id"] in hoa_lac:
+            row["basis"] = HOSTILE
+    _rewrite(folder / "links.csv", links)
+    with open(folder / "tasks.csv", encoding="utf-8", newline="") as handle:
+        tasks = list(csv.DictReader(handle))
+    leads = set()
+    for row in tasks:
+        if row["id"] in tasks_hit:
+            row.update(task=HOSTILE, product=HOSTILE, tt=HOSTILE, due_raw=f"Quý IV/2027 {HOSTILE}")
+            leads |= {agency for agency in row["lead_agency"].split(";") if agency}
+    _rewrite(folder / "tasks.csv", tasks)
+    with open(folder / "agencies.csv", encoding="utf-8", newline="") as handle:
+        agencies = list(csv.DictReader(handle))
+    for row in agencies:
+        if row["id"] in leads:
+            row["name_vi"] = f"{row['name_vi']} {HOSTILE}"
+    _rewrite(folder / "agencies.csv", agencies)
+    yield from _serve({"HANOI_DATA_DIR": str(folder)})
+
+
+def _rewrite(path: Path, rows: list[dict]) -> None:
+    import csv
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 @pytest.fixture(scope="session")

@@ -139,3 +139,37 @@ def test_language_switch_keeps_the_filters(page, app_url):
     page.wait_for_timeout(1500)
     assert f"{n_features} features on the map" in page.content()
     assert "agencies=so-xay-dung" in page.url and "role=lead" in page.url
+
+
+def test_text_from_data_is_never_rendered_as_markup(page, hostile_app_url):
+    """Markdown images and links, emphasis, HTML and LaTeX in feature, task and agency fields stay visible text."""
+    from tests.e2e.conftest import HOSTILE
+
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if "127.0.0.1:9" in request.url else None)
+    page.goto(f"{hostile_app_url}/?layers=hoa_lac")
+    wait_for_map(page)
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    handle = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    x, y = handle.evaluate(
+        "() => { map_div.setView([20.99861, 105.52251], 13); const q = map_div.latLngToContainerPoint([20.99861, 105.52251]);"
+        " return [q.x, q.y]; }"
+    )
+    page.wait_for_timeout(800)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.get_by_text(re.compile(r"^Nhiệm vụ liên kết \(\d+\)$")).first.wait_for(timeout=20_000)
+    page.wait_for_timeout(500)
+    main = page.locator("section.stMain, [data-testid='stMain']").first
+    text = main.inner_text()
+    assert text.count("![pix](http://127.0.0.1:9/pix.png)") >= 4  # name, status date/source, task text, product, ...
+    assert "**bold**" in text and "<img src=x" in text
+    assert main.locator("img[src*='127.0.0.1']").count() == 0
+    anchors = main.locator("a[href*='example.org']")
+    assert anchors.count() == 0, [anchors.nth(i).evaluate("a => a.parentElement.outerHTML.slice(0, 300)") for i in range(min(3, anchors.count()))]
+    assert main.locator("img[src='x']").count() == 0
+    assert main.locator("strong", has_text=re.compile(r"^bold$")).count() == 0
+    assert main.locator("em", has_text=re.compile(r"^em$")).count() == 0
+    assert main.locator(".katex").count() == 0
+    assert page.evaluate("() => window.pwned === undefined")
+    assert fetched == []
+    assert HOSTILE.split(" ")[0] in text
