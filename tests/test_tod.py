@@ -169,7 +169,7 @@ def test_population_upload(tmp_path):
         read_population_layer(path, "pop")
     points = tmp_path / "points.geojson"
     stations_at([(0, 0)]).assign(p=1).to_file(points)
-    with pytest.raises(InvalidArgumentError, match="no polygon"):
+    with pytest.raises(InvalidArgumentError, match="no polygon"), pytest.warns(UserWarning, match="1 feature\\(s\\) without a polygon"):
         read_population_layer(points, "p")
     bad = tmp_path / "bad.geojson"
     bad.write_text("not json")

@@ -27,6 +27,17 @@ def wait_for_map(page):
     return frame
 
 
+def click_map_at(page, lat: float, lon: float, zoom: int = 13) -> None:
+    """Centre the map on (lat, lon) at `zoom` and click there, as a planner would."""
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    handle = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    x, y = handle.evaluate(
+        f"() => {{ map_div.setView([{lat}, {lon}], {zoom}); const q = map_div.latLngToContainerPoint([{lat}, {lon}]); return [q.x, q.y]; }}"
+    )
+    page.wait_for_timeout(800)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
 def count_text(page) -> str:
     locator = page.get_by_text(re.compile(r"(đối tượng trên bản đồ|features on the map)")).first
     locator.wait_for(timeout=20_000)
@@ -67,14 +78,7 @@ def test_agency_filter_changes_the_count(page, app_url):
 def test_click_feature_shows_its_tasks(page, app_url):
     page.goto(f"{app_url}/?layers=hoa_lac")
     frame = wait_for_map(page)
-    box = page.locator(MAP_FRAME).first.bounding_box()
-    handle = page.locator(MAP_FRAME).first.element_handle().content_frame()
-    x, y = handle.evaluate(
-        "() => { const p = map_div.latLngToContainerPoint([20.99861, 105.52251]); map_div.setView([20.99861, 105.52251], 13);"
-        " const q = map_div.latLngToContainerPoint([20.99861, 105.52251]); return [q.x, q.y]; }"
-    )
-    page.wait_for_timeout(800)
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    click_map_at(page, 20.99861, 105.52251)
     page.get_by_text(re.compile(r"^Nhiệm vụ liên kết \(\d+\)$")).first.wait_for(timeout=20_000)
     heading = page.get_by_role("heading", level=3).filter(has_text="Hòa Lạc").first.inner_text()
     linked = [fid for fid, row in DATA.features.iterrows() if row["name"] == heading.strip()]
@@ -149,14 +153,7 @@ def test_text_from_data_is_never_rendered_as_markup(page, hostile_app_url):
     page.on("request", lambda request: fetched.append(request.url) if "127.0.0.1:9" in request.url else None)
     page.goto(f"{hostile_app_url}/?layers=hoa_lac")
     wait_for_map(page)
-    box = page.locator(MAP_FRAME).first.bounding_box()
-    handle = page.locator(MAP_FRAME).first.element_handle().content_frame()
-    x, y = handle.evaluate(
-        "() => { map_div.setView([20.99861, 105.52251], 13); const q = map_div.latLngToContainerPoint([20.99861, 105.52251]);"
-        " return [q.x, q.y]; }"
-    )
-    page.wait_for_timeout(800)
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    click_map_at(page, 20.99861, 105.52251)
     page.get_by_text(re.compile(r"^Nhiệm vụ liên kết \(\d+\)$")).first.wait_for(timeout=20_000)
     page.wait_for_timeout(500)
     main = page.locator("section.stMain, [data-testid='stMain']").first
