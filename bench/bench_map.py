@@ -19,14 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.context import load_context  # noqa: E402
-from geo.features import load_features  # noqa: E402
-from geo.layer_specs import load_registry  # noqa: E402
 from geo.mapdata import light_geometry  # noqa: E402
+from geo.view import load_data  # noqa: E402
 from layers.render import project_map  # noqa: E402
 
 
 def payload() -> None:
-    fmap = project_map(light_geometry(load_features()), load_registry(), load_context(light=True))
+    data = load_data()
+    fmap = project_map(light_geometry(data.features), data.registry, load_context(light=True))
     size = len(fmap.get_root().render().encode("utf-8"))
     print(f"map HTML payload, all layers + wards + boundary + river: {size / 1e6:.2f} MB (target <= 2 MB)")
 

@@ -20,9 +20,10 @@ sys.path.insert(0, str(ROOT))
 import geopandas as gpd  # noqa: E402
 
 from geo import settings  # noqa: E402
-from geo.context import load_context  # noqa: E402
-from geo.features import load_features  # noqa: E402
-from geo.tod import circle_catchments, coverage, population_base, run_coverage, select_stations, study_area_polygon  # noqa: E402
+from geo.catchments import circle_catchments, select_stations, study_area_polygon  # noqa: E402
+from geo.population import population_base  # noqa: E402
+from geo.tod import coverage, run_coverage  # noqa: E402
+from geo.view import load_data  # noqa: E402
 
 RUNS = 20
 
@@ -37,7 +38,8 @@ def timed(function, runs=RUNS):
 
 
 def main() -> None:
-    features, context = load_features(), load_context()
+    data = load_data()
+    features, context = data.features, data.context
     stations = select_stations(features, include_estimates=True)
     wards = context["wards"].to_crs(settings.CRS_MEASURE)
     study = study_area_polygon("city", boundary=context["boundary"], wards=context["wards"], features=features)
@@ -95,7 +97,7 @@ def main() -> None:
     for lines in (["2A"], ["3"], ["2A", "3"]):
         for radius in (500, 1000):
             run_ms, (result, _) = timed(
-                lambda lines=lines, radius=radius: run_coverage(lines=lines, radius_m=radius, as_of=date(2026, 11, 22)), runs=3
+                lambda lines=lines, radius=radius: run_coverage(data, lines=lines, radius_m=radius, as_of=date(2026, 11, 22)), runs=3
             )
             print(f"  lines {'+'.join(lines):5s} {radius:4d} m: stations {result.n_stations:2d}, union {result.union_area_km2:6.2f} km², "
                   f"population {result.population_covered:9,.0f} ({result.population_share:.2%} of known), "
