@@ -12,7 +12,7 @@ from cli.options import choice_from_args, parse_date
 from geo import settings
 from geo.csvio import frame_to_csv
 from geo.outputs import checked_output, checked_output_folder, write_atomic
-from geo.text import split_ids
+from geo.text import join_ids, split_ids
 from geo.view import build_view, load_data
 
 TASK_FIELDS = (
@@ -59,7 +59,7 @@ def tasks(args: argparse.Namespace) -> int:
 
     table = pd.DataFrame(records, columns=list(TASK_FIELDS))
     for column in ("lead_agency", "coordinating", "feature_ids"):
-        table[column] = table[column].map(lambda ids: ";".join(ids))
+        table[column] = table[column].map(join_ids)
     table = table.fillna("")
     sys.stdout.write(frame_to_csv(table, bom=False).decode("utf-8"))
     return 0

@@ -21,6 +21,7 @@ import pandas as pd
 
 from geo import settings
 from geo.errors import DataFileError
+from geo.outputs import write_atomic
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], folder: Path | str) -> lis
         path = folder / f"{layer}.geojson"
         collection = json.loads(gdf.to_json(drop_id=True))
         collection["attribution"] = f"{settings.OSM_ATTRIBUTION}, {settings.OSM_LICENCE}"
-        path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+        write_atomic(path, json.dumps(collection, ensure_ascii=False).encode("utf-8"))
         written.append(path)
     return written
 

@@ -168,5 +168,13 @@ def test_text_from_data_is_never_rendered_as_markup(page, hostile_app_url):
     assert main.locator("em", has_text=re.compile(r"^em$")).count() == 0
     assert main.locator(".katex").count() == 0
     assert page.evaluate("() => window.pwned === undefined")
+    map_frame = page.frame_locator(MAP_FRAME).first
+    assert map_frame.locator("img[src*='127.0.0.1'], img[src='x'], a[href*='example.org']").count() == 0
+    page.mouse.move(10, 10)
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the feature clicked is at the centre
+    tooltip = map_frame.locator(".leaflet-tooltip").first
+    tooltip.wait_for(timeout=10_000)
+    assert "![pix](http://127.0.0.1:9/pix.png)" in tooltip.inner_text() and tooltip.locator("img").count() == 0
     assert fetched == []
     assert HOSTILE.split(" ")[0] in text
