@@ -20,6 +20,7 @@ Examples
 from geo.export.html import inline_leaflet
 from geo.export.manifest import DATA_FILES, MAP_DATA_LICENCE, SCHEMATIC_NOTE, sha256_of
 from geo.export.prepare import FEATURE_COLUMNS
+from geo.export.print_map import PlacedLabel, print_view
 from geo.export.snapshot import (
     ALL_FORMATS,
     SnapshotResult,
@@ -38,11 +39,13 @@ __all__ = [
     "FEATURE_COLUMNS",
     "MAP_DATA_LICENCE",
     "SCHEMATIC_NOTE",
+    "PlacedLabel",
     "SnapshotResult",
     "coverage_zip",
     "export_features",
     "inline_leaflet",
     "layer_geojson_bytes",
+    "print_view",
     "sha256_of",
     "snapshot_bytes",
     "snapshot_name",

@@ -4,7 +4,8 @@ The map is drawn in EPSG:32648 (WGS 84 / UTM 48N) with equal axes, so one metre
 is one metre in both directions and the scale bar is true. Nothing is fetched
 from the network: the context layers (wards, city boundary, Red River) give
 the picture. No pyplot state is touched; each call builds its own Figure. The
-drawing helpers are in :mod:`geo.export.png_draw`.
+drawing helpers are in :mod:`geo.export.png_draw`; :func:`draw_page` lays out one
+page and is shared with the print map (:mod:`geo.export.print_map`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 from collections.abc import Sequence
 
 import geopandas as gpd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerTuple
@@ -22,11 +24,12 @@ from geo import settings
 from geo.errors import InvalidArgumentError
 from geo.export.manifest import MAP_DATA_LICENCE
 from geo.export.png_draw import (
-    LEGEND_BOX,
-    MAP_BOX,
     NORTH_LETTER,
     PNG_DPI,
     PNG_SIZE_PX,
+    SNAPSHOT_LAYOUT,
+    Extent,
+    PageLayout,
     draw_context,
     draw_features,
     draw_north_arrow,
@@ -40,7 +43,7 @@ from geo.export.prepare import SnapshotData
 from geo.i18n import day_text, t
 from geo.layer_specs import Registry
 
-__all__ = ["PNG_DPI", "PNG_SIZE_PX", "render_map_png", "write_png"]
+__all__ = ["PNG_DPI", "PNG_SIZE_PX", "draw_page", "render_map_png", "write_png"]
 
 MEMBER = "map.png"
 
@@ -125,17 +128,65 @@ def render_map_png(
     drawable = visible[~(visible.geometry.isna() | visible.geometry.is_empty)] if len(visible) else visible
     projected = drawable.to_crs(settings.CRS_MEASURE) if len(drawable) else drawable
     context_proj = {key: light_context(frame) for key, frame in context.items() if frame is not None and len(frame)}
+    draw_page(
+        figure, projected, registry, context_proj, extent=extent_of(projected, context_proj, figure),
+        layout=SNAPSHOT_LAYOUT, title=title, lines=lines, footer=footer, lang=lang, legend_title=legend_title,
+    )  # fmt: skip
 
-    axes = figure.add_axes(MAP_BOX)
+    buffer = io.BytesIO()
+    canvas.print_png(buffer)
+    return buffer.getvalue()
+
+
+def draw_page(
+    figure: Figure,
+    projected: gpd.GeoDataFrame,
+    registry: Registry,
+    context: dict[str, gpd.GeoSeries],
+    *,
+    extent: Extent,
+    layout: PageLayout,
+    title: str,
+    lines: Sequence[str] = (),
+    footer: str = "",
+    lang: str = "vi",
+    legend_title: str = "Legend",
+) -> tuple[Axes, list[str]]:
+    """Draw one map page on `figure`: map, scale bar, north arrow, attribution, legend, title, lines and footer.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        An empty figure of the page's size.
+    projected : geopandas.GeoDataFrame
+        Project features in EPSG:32648 with a non-empty geometry.
+    registry : Registry
+        Layer colours and labels.
+    context : dict of str to geopandas.GeoSeries
+        Context geometries in EPSG:32648 (:func:`geo.export.png_draw.light_context`).
+    extent : (float, float, float, float)
+        The map's xmin, ymin, xmax, ymax in metres, shaped like ``layout.map_box``.
+    layout : PageLayout
+        Where each part goes (``SNAPSHOT_LAYOUT`` for the snapshot's ``map.png``).
+    title, lines, footer, lang, legend_title
+        As in :func:`render_map_png`.
+
+    Returns
+    -------
+    axes : matplotlib.axes.Axes
+        The map's axes (metres of EPSG:32648).
+    shown : list of str
+        The project layers drawn, in registry order.
+    """
+    axes = figure.add_axes(layout.map_box)
     axes.set_facecolor("#fbfbf8")
     axes.set_xticks([])
     axes.set_yticks([])
-    extent = extent_of(projected, context_proj, figure)
     axes.set_xlim(extent[0], extent[2])
     axes.set_ylim(extent[1], extent[3])
     axes.set_aspect("equal", adjustable="box")
 
-    draw_context(axes, context_proj, registry)
+    draw_context(axes, context, registry)
     shown = draw_features(axes, projected, registry)
     draw_scale_bar(axes, extent)
     draw_north_arrow(axes, extent, letter=NORTH_LETTER.get(lang, "N"))
@@ -144,20 +195,20 @@ def render_map_png(
         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.5}, zorder=20,
     )  # fmt: skip
 
-    legend_axes = figure.add_axes(LEGEND_BOX)
+    legend_axes = figure.add_axes(layout.legend_box)
     legend_axes.set_axis_off()
-    handles, labels = legend_entries(registry, shown, context_proj, lang)
+    handles, labels = legend_entries(registry, shown, context, lang)
     legend_axes.legend(
         handles, labels, loc="upper left", title=legend_title, frameon=False, fontsize=7.5, title_fontsize=9,
         handlelength=2.6, alignment="left", handler_map={tuple: HandlerTuple(ndivide=None, pad=0.4)},
+        ncols=layout.legend_columns,
     )  # fmt: skip
 
-    figure.text(0.015, 0.965, title, fontsize=15, fontweight="bold", ha="left", va="top")
-    for number, line in enumerate(wrap_lines(lines, width=170, limit=4)):
-        figure.text(0.015, 0.925 - number * 0.02, line, fontsize=8.5, ha="left", va="top", color="#333333")
-    for number, line in enumerate(wrap_lines([footer], width=190, limit=2)):
-        figure.text(0.015, 0.055 - number * 0.018, line, fontsize=7, ha="left", va="top", color="#444444")
-
-    buffer = io.BytesIO()
-    canvas.print_png(buffer)
-    return buffer.getvalue()
+    figure.text(layout.left, layout.title_y, title, fontsize=15, fontweight="bold", ha="left", va="top")
+    for number, line in enumerate(wrap_lines(lines, width=layout.lines_width, limit=4)):
+        figure.text(layout.left, layout.lines_y - number * layout.line_step, line, fontsize=8.5, ha="left", va="top",
+                    color="#333333")  # fmt: skip
+    for number, line in enumerate(wrap_lines([footer], width=layout.footer_width, limit=2)):
+        figure.text(layout.left, layout.footer_y - number * layout.footer_step, line, fontsize=7, ha="left", va="top",
+                    color="#444444")  # fmt: skip
+    return axes, shown

@@ -1,6 +1,7 @@
-"""Drawing helpers of the PNG map (:mod:`geo.export.png`): context, features, legend, scale bar, north arrow.
+"""Drawing helpers of the PNG and print maps (:mod:`geo.export.png`, :mod:`geo.export.print_map`).
 
-Everything is drawn on matplotlib axes whose units are metres of EPSG:32648.
+Context, features, legend, scale bar, north arrow and the page layout. Everything is drawn on matplotlib axes whose units are
+metres of EPSG:32648.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import geopandas as gpd
@@ -34,18 +36,80 @@ SCHEMATIC_DASH: Final[tuple[int, tuple[float, float]]] = (0, (4.0, 2.5))
 NORTH_LETTER: Final[dict[str, str]] = {"vi": "B", "en": "N"}  # Bắc / North
 MAP_BOX: Final[tuple[float, float, float, float]] = (0.015, 0.075, 0.695, 0.775)  # left, bottom, width, height (figure fraction)
 LEGEND_BOX: Final[tuple[float, float, float, float]] = (0.72, 0.075, 0.27, 0.775)
-_NICE_KM: Final[tuple[float, ...]] = (0.5, 1, 2, 5, 10, 20, 25, 50, 100)
+_NICE_KM: Final[tuple[float, ...]] = (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25, 50, 100)
 Extent = tuple[float, float, float, float]
+Box = tuple[float, float, float, float]
 
 
-def light_context(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Return the geometry of a context frame in EPSG:32648, simplified by ``CONTEXT_SIMPLIFY_M`` metres."""
+@dataclass(frozen=True)
+class PageLayout:
+    """Where the parts of a map page go, in figure fractions (0-1 from the bottom left).
+
+    Attributes
+    ----------
+    map_box, legend_box : (float, float, float, float)
+        Left, bottom, width, height of the map and of the legend.
+    title_y, lines_y, footer_y : float
+        Top of the title, of the first line under it, and of the first footer line.
+    line_step, footer_step : float
+        Distance between two lines under the title and between two footer lines.
+    lines_width, footer_width : int
+        Characters per line before wrapping.
+    left : float
+        Left edge of the title, lines and footer.
+    legend_columns : int
+        Columns of the legend.
+    """
+
+    map_box: Box
+    legend_box: Box
+    title_y: float = 0.965
+    lines_y: float = 0.925
+    line_step: float = 0.02
+    lines_width: int = 170
+    footer_y: float = 0.055
+    footer_step: float = 0.018
+    footer_width: int = 190
+    left: float = 0.015
+    legend_columns: int = 1
+
+
+SNAPSHOT_LAYOUT: Final[PageLayout] = PageLayout(map_box=MAP_BOX, legend_box=LEGEND_BOX)
+_MARGIN_IN: Final[float] = 0.25
+_HEADER_IN: Final[float] = 1.32  # title and up to four lines above the map
+_FOOTER_IN: Final[float] = 0.62  # two footer lines under the map
+_LEGEND_COLUMN_IN: Final[float] = 2.9
+
+
+def light_context(frame: gpd.GeoDataFrame, *, tolerance_m: float = CONTEXT_SIMPLIFY_M) -> gpd.GeoSeries:
+    """Return the geometry of a context frame in EPSG:32648, simplified by `tolerance_m` metres."""
     projected = frame.geometry.to_crs(settings.CRS_MEASURE)
-    return projected.simplify(CONTEXT_SIMPLIFY_M, preserve_topology=True)
+    return projected.simplify(tolerance_m, preserve_topology=True)
 
 
-def extent_of(projected: gpd.GeoDataFrame, context: dict[str, gpd.GeoSeries], figure: Figure) -> Extent:
-    """Return (xmin, ymin, xmax, ymax) in metres around the features, padded and shaped like the map box."""
+def box_ratio(figure: Figure, box: Box = MAP_BOX) -> float:
+    """Return the width / height ratio of `box` (figure fractions) on `figure`."""
+    width_in, height_in = figure.get_size_inches()
+    return (box[2] * width_in) / (box[3] * height_in)
+
+
+def fit_extent(bounds: Extent, ratio: float) -> Extent:
+    """Return `bounds` (metres) widened in one direction to the width / height `ratio`, around the same centre.
+
+    Nothing of `bounds` is cut: the extent returned contains it.
+    """
+    xmin, ymin, xmax, ymax = bounds
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    span_x, span_y = xmax - xmin, ymax - ymin
+    if span_x / span_y > ratio:
+        span_y = span_x / ratio
+    else:
+        span_x = span_y * ratio
+    return cx - span_x / 2, cy - span_y / 2, cx + span_x / 2, cy + span_y / 2
+
+
+def extent_of(projected: gpd.GeoDataFrame, context: dict[str, gpd.GeoSeries], figure: Figure, *, box: Box = MAP_BOX) -> Extent:
+    """Return (xmin, ymin, xmax, ymax) in metres around the features, padded and shaped like the map `box`."""
     if len(projected):
         xmin, ymin, xmax, ymax = projected.total_bounds
     elif "boundary" in context:
@@ -55,13 +119,36 @@ def extent_of(projected: gpd.GeoDataFrame, context: dict[str, gpd.GeoSeries], fi
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     span_x = max(xmax - xmin, MIN_SPAN_M) * 1.08
     span_y = max(ymax - ymin, MIN_SPAN_M) * 1.08
-    width_in, height_in = figure.get_size_inches()
-    box_ratio = (MAP_BOX[2] * width_in) / (MAP_BOX[3] * height_in)
-    if span_x / span_y > box_ratio:
-        span_y = span_x / box_ratio
+    return fit_extent((cx - span_x / 2, cy - span_y / 2, cx + span_x / 2, cy + span_y / 2), box_ratio(figure, box))
+
+
+def print_layout(size_in: Sequence[float], *, legend_rows: int = 24) -> PageLayout:
+    """Return the layout of a print page of `size_in` (width, height in inches).
+
+    Landscape pages put the legend in a column right of the map (as the
+    snapshot's ``map.png``); portrait pages put it under the map, in as many
+    columns as fit, tall enough for `legend_rows` entries.
+    """
+    width, height = size_in
+    inner = width - 2 * _MARGIN_IN
+    map_top = height - _HEADER_IN
+    if width >= height:
+        map_width = inner - _LEGEND_COLUMN_IN - 0.1
+        map_box = (_MARGIN_IN / width, _FOOTER_IN / height, map_width / width, (map_top - _FOOTER_IN) / height)
+        legend_box = ((width - _MARGIN_IN - _LEGEND_COLUMN_IN) / width, map_box[1], _LEGEND_COLUMN_IN / width, map_box[3])
+        columns = 1
     else:
-        span_x = span_y * box_ratio
-    return cx - span_x / 2, cy - span_y / 2, cx + span_x / 2, cy + span_y / 2
+        columns = max(1, int(inner // _LEGEND_COLUMN_IN))
+        legend_height = 0.35 + 0.16 * math.ceil(legend_rows / columns)
+        map_bottom = _FOOTER_IN + legend_height + 0.1
+        map_box = (_MARGIN_IN / width, map_bottom / height, inner / width, (map_top - map_bottom) / height)
+        legend_box = (_MARGIN_IN / width, _FOOTER_IN / height, inner / width, legend_height / height)
+    return PageLayout(
+        map_box=map_box, legend_box=legend_box, title_y=1 - 0.29 / height, lines_y=1 - 0.62 / height,
+        line_step=0.165 / height, lines_width=int(inner * 72 / (8.5 * 0.56)), footer_y=0.455 / height,
+        footer_step=0.149 / height, footer_width=int(inner * 72 / (7 * 0.56)), left=_MARGIN_IN / width,
+        legend_columns=columns,
+    )  # fmt: skip
 
 
 def draw_context(axes: Axes, context: dict[str, gpd.GeoSeries], registry: Registry) -> None:
