@@ -10,13 +10,16 @@ from geo import settings
 from geo.errors import PlanningMapError
 from geo.filters import ROLES, UNDATED_KINDS, TaskFilter
 from geo.i18n import LANGUAGES, t
+from geo.places import parse_near
+from geo.text import fold
+from layers.render import local_tiles_available
 from pages import _cache, _frame, _text
 
 st.set_page_config(page_title="Bản đồ quy hoạch Hà Nội · Hà Nội planning map", page_icon=":material/map:", layout="wide")
 
 
 def reset_filters() -> None:
-    st.session_state.update({**_frame.STATE_DEFAULTS, "f_as_of": date.today()})
+    st.session_state.update({**_frame.STATE_DEFAULTS, "f_as_of": date.today(), "f_near_point": "", "f_near_error": False})
 
 
 def sidebar(lang: str) -> TaskFilter:
@@ -51,21 +54,69 @@ def sidebar(lang: str) -> TaskFilter:
                      format_func=lambda layer: registry.get(layer).label(lang))  # fmt: skip
     side.multiselect(t("filters.statuses", lang), settings.STATUSES, key="f_statuses", placeholder=t("filters.all", lang),
                      format_func=lambda status: t(f"status.{status}", lang))  # fmt: skip
-    side.radio(t("map.basemap", lang), _frame.BASEMAPS, key="basemap", format_func=lambda b: t(f"basemap.{b}", lang))
+    place_filters(side, lang)
+    basemaps = [b for b in _frame.BASEMAPS if b != "local" or local_tiles_available()]
+    side.radio(t("map.basemap", lang), basemaps, key="basemap", format_func=lambda b: t(f"basemap.{b}", lang))
     side.button(t("filters.reset", lang), on_click=reset_filters)
     side.caption(t("attribution", lang))
     return _frame.choice_from_state()
 
 
-def mirror_in_url(choice: TaskFilter, lang: str) -> None:
-    params = choice.to_query_params()
-    params["as_of"] = choice.as_of_or_today().isoformat()  # a shared link keeps its day, also when it was "today"
-    if lang != "vi":
-        params["lang"] = lang
-    if st.session_state.basemap != "none":
-        params["basemap"] = st.session_state.basemap
-    if params != st.query_params.to_dict():
-        st.query_params.from_dict(params)
+def place_filters(side, lang: str) -> None:
+    """Draw the place filter: wards/communes (accents optional), a radius around a point, the drawn polygon."""
+    state = st.session_state
+    names = sorted(_cache.data().context["wards"]["name"])
+    active = bool(state.f_wards or state.f_near or state.f_within)
+    with side.expander(t("map.place", lang), expanded=active, icon=":material/location_on:"):
+        st.multiselect(t("map.place.wards", lang), names, key="f_wards", placeholder=t("filters.all", lang),
+                       format_func=lambda name: f"{name} ({fold(name)})")  # fmt: skip
+        if "f_near_point" not in state:
+            lat, lon, radius = state.f_near.split(",") if state.f_near else ("", "", "800")
+            state.f_near_point = f"{lat}, {lon}" if lat else ""
+            state.f_near_radius = int(float(radius))
+        st.text_input(t("map.place.point", lang), key="f_near_point", help=t("map.place.point.help", lang), on_change=_near_changed)
+        st.number_input(t("map.place.near", lang), 50, 20_000, step=50, key="f_near_radius", on_change=_near_changed)
+        if state.get("map_clicked"):
+            st.button(t("map.place.use_click", lang), on_click=_use_click, key="f_use_click")
+        if state.get("f_near_error"):
+            st.html(_text.alert("error", t("map.place.bad_point", lang)))
+        if state.f_within:
+            st.caption(t("map.place.drawn", lang, n=len(state.f_within.split(";"))))
+        else:
+            st.caption(t("map.place.draw_hint", lang))
+        if active:
+            st.button(t("map.place.clear", lang), on_click=_clear_place, key="f_clear_place")
+
+
+def _near_changed() -> None:
+    state = st.session_state
+    point = state.f_near_point.strip()
+    state.f_near_error = False
+    if not point:
+        state.f_near = ""
+        return
+    try:
+        lat, lon = (float(part) for part in point.replace(";", ",").split(","))
+        state.f_near = parse_near_text(lat, lon, state.f_near_radius)
+    except (ValueError, PlanningMapError):
+        state.f_near_error = True
+
+
+def _use_click() -> None:
+    lat, lon = st.session_state.map_clicked
+    st.session_state.f_near_point = f"{lat:.5f}, {lon:.5f}"
+    _near_changed()
+
+
+def _clear_place() -> None:
+    st.session_state.update({"f_wards": [], "f_near": "", "f_within": "", "f_near_point": "", "f_near_error": False})
+
+
+def parse_near_text(lat: float, lon: float, radius: float) -> str:
+    """Return the ``near`` text of a point and radius, checked (raises PlanningMapError when out of the region)."""
+    text = f"{lat:.5f},{lon:.5f},{float(radius):g}"
+    parse_near(text)
+    return text
 
 
 try:
@@ -84,10 +135,11 @@ lang = (
     or "vi"
 )
 choice = sidebar(lang)
-mirror_in_url(choice, lang)
+_frame.sync_url()
 navigation = st.navigation([
     st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map", default=True),
     st.Page("pages/register.py", title=t("nav.register", lang), icon=":material/table_view:", url_path="register"),
+    st.Page("pages/indicators.py", title=t("nav.indicators", lang), icon=":material/monitoring:", url_path="indicators"),
     st.Page("pages/tod.py", title=t("nav.tod", lang), icon=":material/radio_button_checked:", url_path="tod"),
 ])  # fmt: skip
 navigation.run()

@@ -17,7 +17,7 @@ import pandas as pd
 from geo import settings
 from geo.agencies import AgencyIndex
 from geo.errors import InvalidArgumentError
-from geo.i18n import day_text, t
+from geo.i18n import day_text, number, t
 from geo.layer_specs import Registry
 from geo.register import ROLES, filter_tasks, past_due
 
@@ -51,7 +51,13 @@ class TaskFilter:
     query : str
         Accent-insensitive phrase.
     layers, statuses : tuple of str
-        Map layers and feature statuses shown (empty: all).
+        Map layers and feature statuses shown (empty: all); a status is judged on `as_of`.
+    wards : tuple of str
+        2025 wards/communes (names): only features intersecting them.
+    near : str
+        ``"lat,lon,radius_m"``: only features within that distance of the point.
+    within : str
+        ``"lon lat;lon lat;..."``: only features intersecting that polygon (drawn on the map).
     """
 
     agencies: tuple[str, ...] = ()
@@ -66,6 +72,13 @@ class TaskFilter:
     query: str = ""
     layers: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    wards: tuple[str, ...] = ()
+    near: str = ""
+    within: str = ""
+
+    def has_place(self) -> bool:
+        """Return True when a place filter (wards, radius or polygon) is set."""
+        return bool(self.wards or self.near or self.within)
 
     def as_of_or_today(self) -> date:
         """Return `as_of`, or today's date when it is not set."""
@@ -194,4 +207,11 @@ def filter_summary(
     if choice.statuses:
         names = ", ".join(t(f"status.{status}", lang) for status in choice.statuses)
         lines.append(f"{t('filters.statuses', lang)}: {names}")
+    if choice.wards:
+        lines.append(f"{t('filters.wards', lang)}: {', '.join(choice.wards)}")
+    if choice.near:
+        lat, lon, radius = (float(part) for part in choice.near.split(","))
+        lines.append(t("filters.near_text", lang, radius=number(radius, lang), lat=f"{lat:.5f}", lon=f"{lon:.5f}"))
+    if choice.within:
+        lines.append(t("filters.within_text", lang, n=len([p for p in choice.within.split(";") if p.strip()])))
     return lines or [t("filters.all", lang)]

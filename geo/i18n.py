@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
+from geo.catalogue_map import MAP_STRINGS
+
 LANGUAGES: Final[tuple[str, ...]] = ("vi", "en")
 
 CATALOGUE: Final[dict[str, dict[str, str]]] = {
@@ -66,6 +68,22 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "col.note": "Ghi chú",
         "col.flags": "Cảnh báo",
         "col.id": "Mã",
+        "nav.indicators": "Chỉ tiêu",
+        "indicators.title": "Chỉ tiêu của các kế hoạch",
+        "indicators.intro": "Mỗi dòng là một chỉ tiêu như in trong phụ lục của văn bản. Chỉ tiêu giữ nguyên văn, kèm giá trị đã đọc khi nó là một con số hoặc một khoảng.",
+        "indicators.filters_note": "Áp dụng bộ lọc cơ quan (cơ quan chủ trì báo cáo, gồm cơ quan tiền thân nếu bật), văn bản và tìm kiếm; thời hạn, lớp bản đồ và tình trạng không áp dụng cho chỉ tiêu.",
+        "indicators.coordinating_none": "Các phụ lục chỉ tiêu chỉ ghi cơ quan chủ trì báo cáo, không ghi cơ quan phối hợp: vai trò “Phối hợp” không khớp chỉ tiêu nào.",
+        "indicators.per_appendix": "Theo phụ lục",
+        "count.indicators": "Chỉ tiêu khớp bộ lọc: {n} (trên tổng {total}); {numeric} chỉ tiêu đọc được thành số",
+        "col.appendix": "Phụ lục",
+        "col.indicator": "Chỉ tiêu",
+        "col.unit": "Đơn vị",
+        "col.target_raw": "Mục tiêu (nguyên văn)",
+        "col.target_parsed": "Mục tiêu đã đọc",
+        "col.target_min": "Cận dưới",
+        "col.target_max": "Cận trên",
+        "col.period": "Giai đoạn",
+        "col.lead_report": "Chủ trì báo cáo",
         "past_due.help": "Thời hạn đã qua tính đến ngày đã chọn (văn bản không ghi tình trạng hoàn thành).",
         "scope.task": "Thời hạn nhiệm vụ",
         "scope.framework_plan": "Thời hạn kế hoạch khung",
@@ -160,6 +178,9 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "panel.provenance": "Nguồn hình học",
         "panel.tasks": "Nhiệm vụ liên kết",
         "panel.basis": "Căn cứ liên kết (lời văn của nhiệm vụ)",
+        "filters.wards": "Phường/xã",
+        "filters.near_text": "Trong bán kính {radius} m quanh điểm ({lat}, {lon})",
+        "filters.within_text": "Trong vùng vẽ trên bản đồ ({n} đỉnh)",
         "tod.filters_note": "Các ga lấy theo bộ lọc bên trái (cơ quan, văn bản, thời hạn, lớp, trạng thái); ngày xem xét là giai đoạn mặc định.",
         "panel.no_tasks": "Đối tượng này chưa gắn với nhiệm vụ nào trong các văn bản.",
         "panel.deadline_parsed": "Thời hạn đã phân tích",
@@ -171,6 +192,11 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "status.operating": "Đang khai thác",
         "status.under construction": "Đang thi công",
         "status.planned": "Quy hoạch",
+        "status.partly operating": "Khai thác một phần",
+        "status.stalled": "Đình trệ",
+        "status.existing": "Hiện hữu",
+        "status.being restored": "Đang cải tạo",
+        "status.designated": "Đã xác lập",
     },
     "en": {
         "app.title": "Hà Nội planning map",
@@ -226,6 +252,22 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "col.note": "Note",
         "col.flags": "Flags",
         "col.id": "Id",
+        "nav.indicators": "Indicators",
+        "indicators.title": "Targets of the plans",
+        "indicators.intro": "Each row is an indicator as printed in a plan's appendix. The target is kept as printed, with the value read from it when it is a number or a range.",
+        "indicators.filters_note": "The agency filter (the reporting lead, with its predecessors when switched on), the document filter and the search apply; deadlines, layers and statuses do not concern indicators.",
+        "indicators.coordinating_none": "The indicator appendices name only the reporting lead, no coordinating agencies: the role “Coordinating” matches no indicator.",
+        "indicators.per_appendix": "Per appendix",
+        "count.indicators": "Indicators matching the filters: {n} (of {total}); {numeric} read as numbers",
+        "col.appendix": "Appendix",
+        "col.indicator": "Indicator",
+        "col.unit": "Unit",
+        "col.target_raw": "Target (as printed)",
+        "col.target_parsed": "Target as read",
+        "col.target_min": "Lower bound",
+        "col.target_max": "Upper bound",
+        "col.period": "Period",
+        "col.lead_report": "Reporting lead",
         "past_due.help": "The deadline passed before the chosen day (the documents give no completion status).",
         "scope.task": "Task deadline",
         "scope.framework_plan": "Framework-plan deadline",
@@ -320,6 +362,9 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "panel.provenance": "Geometry source",
         "panel.tasks": "Linked tasks",
         "panel.basis": "Basis of the link (the task's words)",
+        "filters.wards": "Wards/communes",
+        "filters.near_text": "Within {radius} m of the point ({lat}, {lon})",
+        "filters.within_text": "Inside the area drawn on the map ({n} corners)",
         "tod.filters_note": "Stations follow the sidebar filters (agency, document, deadline, layers, statuses); the as-of date is the default phase.",
         "panel.no_tasks": "No task of the documents is linked to this feature.",
         "panel.deadline_parsed": "Parsed deadline",
@@ -331,18 +376,31 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "status.operating": "Operating",
         "status.under construction": "Under construction",
         "status.planned": "Planned",
+        "status.partly operating": "Partly operating",
+        "status.stalled": "Stalled",
+        "status.existing": "Existing",
+        "status.being restored": "Being restored",
+        "status.designated": "Designated",
     },
 }
+
+
+for _lang, _strings in MAP_STRINGS.items():
+    CATALOGUE[_lang].update(_strings)
 
 
 def t(key: str, lang: str = "vi", **values: object) -> str:
     """Return the interface string `key` in `lang`, formatted with `values`.
 
-    Falls back to Vietnamese, then to the key itself, so a missing entry shows
-    up in the interface instead of crashing it.
+    When ``n == 1`` and the language has a singular form (``key#one``, English),
+    that form is used: "1 feature", not "1 features". Falls back to Vietnamese,
+    then to the key itself, so a missing entry shows up in the interface instead
+    of crashing it.
     """
     table = CATALOGUE.get(lang, CATALOGUE["vi"])
-    text = table.get(key) or CATALOGUE["vi"].get(key) or key
+    if values.get("n") == 1 and f"{key}#one" in table:
+        key = f"{key}#one"
+    text = table.get(key) or CATALOGUE["vi"].get(key.split("#")[0]) or key
     return text.format(**values) if values else text
 
 

@@ -20,7 +20,7 @@ LAYERS_JSON: Final[Path] = DATA_DIR / "layers.json"
 BOUNDARY_GEOJSON: Final[Path] = DATA_DIR / "context" / "hanoi_boundary_osm.geojson"
 WARDS_GEOJSON: Final[Path] = DATA_DIR / "context" / "hanoi_wards_2025_osm.geojson"
 RED_RIVER_GEOJSON: Final[Path] = DATA_DIR / "context" / "red_river_schematic.geojson"
-STREETS_OSM: Final[Path] = DATA_DIR / "context" / "hanoi_central_streets_osm_2023-12.osm.bz2"
+STREETS_OSM: Final[Path] = DATA_DIR / "context" / "hanoi_core_streets_osm_2025-10.osm.bz2"  # Ba Đình, Cầu Giấy, Hoàn Kiếm, Tây Hồ + centre, OSM 2025-10
 
 CRS_STORE: Final[str] = "EPSG:4326"
 CRS_MEASURE: Final[str] = "EPSG:32648"  # WGS 84 / UTM zone 48N: every metre and km² is measured here
@@ -34,7 +34,10 @@ TOD_RADIUS_MAX_M: Final[int] = 2000
 BOUNDARY_TOLERANCE_M: Final[float] = 25_000.0
 
 GEOMETRY_QUALITIES: Final[tuple[str, ...]] = ("osm", "sourced", "schematic")
-STATUSES: Final[tuple[str, ...]] = ("operating", "under construction", "planned")
+STATUSES: Final[tuple[str, ...]] = (
+    "operating", "under construction", "planned",  # the three statuses of built works come first
+    "partly operating", "stalled", "existing", "being restored", "designated",  # each layer allows a subset (data/layers.json)
+)
 
 DUE_KINDS: Final[tuple[str, ...]] = ("by_date", "period", "recurring", "done", "none", "unparsed")
 
@@ -49,3 +52,4 @@ MAX_CELL_CHARS: Final[int] = 10_000  # one cell of an imported table
 MAX_VERTICES: Final[int] = 1_000_000  # coordinates in one uploaded layer
 MAX_POPULATION_DENSITY_KM2: Final[float] = 150_000.0  # persons per km²; Hà Nội's densest wards hold about 40,000
 OVERLAP_TOLERANCE: Final[float] = 0.01  # units may overlap by 1% of the smaller one (OSM wards: Hà Đông and Thanh Liệt share 0.014 km²)
+REGION_BOUNDS_4326: Final[tuple[float, float, float, float]] = (104.9, 20.3, 106.3, 21.6)  # west, south, east, north around Hà Nội

@@ -33,7 +33,10 @@ from geo.features import load_features
 from geo.filters import UNDATED_KINDS, TaskFilter, apply_filter, filter_summary
 from geo.layer_specs import Registry, load_registry
 from geo.links import attach_links, features_by_task, load_links
+from geo.places import in_place, place_area
 from geo.register import load_documents, load_register
+from geo.text import matches_query
+from geo.timeline import status_on
 
 
 @dataclass(frozen=True)
@@ -147,8 +150,13 @@ def build_view(data: PlanningData, choice: TaskFilter) -> View:
 
     A feature is visible when one of its linked tasks matches; when the choice
     restricts no task (:func:`filter_is_active` is False), features that link no
-    task are visible too (e.g. an existing bridge). The layer and status choices
-    apply to every feature.
+    task are visible too (e.g. an existing bridge); a search phrase also finds
+    features by name when it is the only task restriction. Each feature's status
+    is the one it had on the choice's as-of date (:func:`geo.timeline.status_on`:
+    ``status_as_of`` and ``status_basis``); the layer and status choices apply to
+    every feature, the status one to ``status_as_of``. A place filter (wards,
+    radius, drawn polygon) keeps the features inside it and the tasks that have
+    one of them.
 
     Parameters
     ----------
@@ -163,8 +171,9 @@ def build_view(data: PlanningData, choice: TaskFilter) -> View:
 
     Raises
     ------
-    UnknownValueError
-        If the choice names an unknown layer or status (and as :func:`geo.filters.apply_filter`).
+    UnknownValueError, InvalidArgumentError
+        If the choice names an unknown layer, status or ward, or a malformed place
+        (and as :func:`geo.filters.apply_filter`).
     """
     known_layers = data.registry.ids("project")
     unknown = sorted(set(choice.layers) - set(known_layers))
@@ -175,9 +184,16 @@ def build_view(data: PlanningData, choice: TaskFilter) -> View:
     if unknown:
         msg = f"Unknown status(es) {unknown}; expected some of {', '.join(settings.STATUSES)}."
         raise UnknownValueError(msg)
+    as_of = choice.as_of_or_today()
     matched = apply_filter(data.tasks, choice, data.agencies)
-    visible = visible_features(data.features, matched.index, choice)
+    features = data.features.join(status_on(data.features, as_of))
+    visible = visible_features(features, matched.index, choice)
     visible = visible[visible["layer"].isin(known_layers)]
+    if choice.has_place():
+        area = place_area(wards=choice.wards, near=choice.near, within=choice.within, units=data.context["wards"])
+        visible = in_place(visible, area)
+        in_area = set(features_by_task(data.links, visible.index))
+        matched = matched[matched.index.isin(in_area)]
     links = features_by_task(data.links, visible.index)
     feature_ids = [links.get(task_id, ()) for task_id in matched.index]
     tasks = matched.assign(feature_ids=feature_ids, on_map=[bool(ids) for ids in feature_ids])
@@ -186,15 +202,7 @@ def build_view(data: PlanningData, choice: TaskFilter) -> View:
 
 def filter_is_active(choice: TaskFilter) -> bool:
     """Return True when the choice restricts tasks (agency, document, window, past due, search or undated kinds)."""
-    return bool(
-        choice.agencies
-        or choice.docs
-        or choice.due_from
-        or choice.due_to
-        or choice.only_past_due
-        or choice.query
-        or set(choice.undated) != set(UNDATED_KINDS)
-    )
+    return bool(_task_restrictions(choice) or choice.query)
 
 
 def visible_features(features: gpd.GeoDataFrame, matched_task_ids: Iterable[str], choice: TaskFilter) -> gpd.GeoDataFrame:
@@ -203,11 +211,31 @@ def visible_features(features: gpd.GeoDataFrame, matched_task_ids: Iterable[str]
     keep = features["task_ids"].map(lambda ids: bool(matched & set(ids)))
     if not filter_is_active(choice):
         keep |= features["task_ids"].map(len) == 0
+    elif choice.query and not _task_restrictions(choice):
+        keep |= features_named(features, choice.query)
     if choice.layers:
         keep &= features["layer"].isin(choice.layers)
     if choice.statuses:
-        keep &= features["status"].isin(choice.statuses)
+        status = features["status_as_of"] if "status_as_of" in features else features["status"]
+        keep &= status.isin(choice.statuses)
     return features.loc[keep.astype(bool)]
+
+
+def features_named(features: gpd.GeoDataFrame, query: str) -> pd.Series:
+    """Return a boolean Series: True where the feature's Vietnamese or English name matches `query` (accents optional)."""
+    names = features["name"].fillna("").astype(str) + " " + features["name_en"].fillna("").astype(str)
+    return names.map(lambda text: matches_query(text, query)).astype(bool)
+
+
+def _task_restrictions(choice: TaskFilter) -> bool:
+    return bool(
+        choice.agencies
+        or choice.docs
+        or choice.due_from
+        or choice.due_to
+        or choice.only_past_due
+        or set(choice.undated) != set(UNDATED_KINDS)
+    )
 
 
 def linked_tasks(data: PlanningData, feature_id: str, *, as_of: date) -> pd.DataFrame:

@@ -1,7 +1,10 @@
-"""Turn layer specs and feature frames into folium layers (no streamlit here).
+"""The base map: tiles or offline context, legend, controls (measure, fullscreen, draw), attribution.
 
-Text from data is HTML-escaped before it reaches a tooltip or the legend.
-Schematic geometry is dashed; the OSM attribution is always on the map.
+The base map does not depend on the planner's filters, so the browser keeps it
+(and the view, and a collapsed legend) while the project layers change
+(:mod:`layers.features`). Text from data is HTML-escaped before it reaches a
+tooltip or the legend. Every script and stylesheet is served by the app itself
+(``static/``): the map needs no CDN. No streamlit here.
 """
 
 from __future__ import annotations
@@ -9,37 +12,56 @@ from __future__ import annotations
 import html
 import json
 import weakref
+from pathlib import Path
+from typing import ClassVar
 
 import folium
+import folium.plugins
 import geopandas as gpd
 from branca.element import MacroElement, Template
 
 from geo import settings
 from geo.i18n import t
-from geo.layer_specs import LayerSpec, Registry
+from geo.layer_specs import Registry
+from layers.features import LINE_COLOURS, feature_collection, feature_group, project_groups
+
+__all__ = ["BASEMAPS", "HtmlControl", "base_map", "feature_collection", "feature_group", "legend", "project_map"]
 
 HANOI_CENTER = (21.028, 105.834)
-# Leaflet is served by the app itself (static/leaflet, Streamlit static serving): the map needs no CDN.
-LEAFLET_JS = ("leaflet", "/app/static/leaflet/leaflet.js")
-LEAFLET_CSS = ("leaflet_css", "/app/static/leaflet/leaflet.css")
+STATIC = "/app/static"
+LEAFLET_JS = ("leaflet", f"{STATIC}/leaflet/leaflet.js")
+LEAFLET_CSS = ("leaflet_css", f"{STATIC}/leaflet/leaflet.css")
+LOCAL_TILES_DIR = settings.ROOT / "static" / "tiles"  # an XYZ folder {z}/{x}/{y}.png an office copies here
 BASEMAPS = {
     "none": None,
     "osm": ("OpenStreetMap", "© OpenStreetMap contributors"),
-    "light": (
-        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-        "© OpenStreetMap contributors © CARTO",
-    ),
+    "light": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png", "© OpenStreetMap contributors © CARTO"),
     "satellite": (
         "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
         "Imagery © Esri, Maxar, Earthstar Geographics",
     ),
+    "local": (f"{STATIC}/tiles/{{z}}/{{x}}/{{y}}.png", "© OpenStreetMap contributors (tiles served by this app)"),
 }
 
 
-def base_map(*, basemap: str = "none", center: tuple[float, float] = HANOI_CENTER, zoom: int = 10) -> folium.Map:
-    """Return an empty map with the chosen basemap and the OSM attribution always shown.
+def local_tiles_available(folder: Path = LOCAL_TILES_DIR) -> bool:
+    """Return True when an XYZ tile folder has been copied to ``static/tiles`` (the "local" basemap)."""
+    return folder.is_dir() and any(folder.iterdir())
+
+
+def base_map(
+    *,
+    basemap: str = "none",
+    center: tuple[float, float] = HANOI_CENTER,
+    zoom: int = 10,
+    controls: bool = False,
+    lang: str = "vi",
+) -> folium.Map:
+    """Return an empty map with the chosen basemap, the scale and the OSM attribution always shown.
 
     ``basemap="none"`` draws no tiles (offline); the context layers then give the picture.
+    With `controls`, the measure (distances and areas), fullscreen and draw (a polygon
+    or a point for the place filter) controls are added, and labels show from their zoom.
     """
     if basemap not in BASEMAPS:
         msg = f"unknown basemap {basemap!r}; expected one of {list(BASEMAPS)}"
@@ -49,84 +71,54 @@ def base_map(*, basemap: str = "none", center: tuple[float, float] = HANOI_CENTE
     fmap.default_css = [LEAFLET_CSS]
     if BASEMAPS[basemap]:
         tiles, attribution = BASEMAPS[basemap]
-        folium.TileLayer(tiles=tiles, attr=attribution, name=basemap, control=False).add_to(fmap)
+        folium.TileLayer(tiles=tiles, attr=attribution, name=basemap, control=False, max_zoom=19).add_to(fmap)
     _Attribution(settings.OSM_ATTRIBUTION).add_to(fmap)
+    if controls:
+        _Measure(lang).add_to(fmap)
+        _Fullscreen(title=t("map.fullscreen", lang)).add_to(fmap)
+        _Draw().add_to(fmap)
+        _ZoomClasses().add_to(fmap)
     return fmap
 
 
-def feature_group(
-    spec: LayerSpec, frame: gpd.GeoDataFrame, registry: Registry, *, lang: str = "vi", highlight: frozenset[str] = frozenset()
-) -> folium.FeatureGroup:
-    """Return one FeatureGroup drawing `frame` with the style of `spec`.
+def context_layers(fmap: folium.Map, registry: Registry, context: dict[str, gpd.GeoDataFrame], *, lang: str) -> None:
+    """Add the context layers (boundary, wards with population, Red River) to `fmap`."""
+    for layer_id in registry.ids("context"):
+        if layer_id in context:
+            spec = registry.get(layer_id)
+            tip = {"wards": "label_en" if lang == "en" else "label", "boundary": None, "red_river": "name"}.get(layer_id)
+            context_group(context[layer_id], name=spec.label(lang), color=spec.color, weight=spec.weight, tip_field=tip).add_to(fmap)
 
-    Each feature's tooltip shows its escaped name, status and geometry quality;
-    schematic features are dashed; highlighted ids are drawn thicker in yellow.
+
+def legend(registry: Registry, layer_ids: list[str], *, lang: str = "vi", lines: dict[str, str] | None = None) -> MacroElement:
+    """Return a legend control: colour per layer (and per metro line), the status styles, the provenance dash.
+
+    The legend is a ``<details>`` element whose open/closed state the browser remembers.
     """
-    group = folium.FeatureGroup(name=html.escape(spec.label(lang)), show=spec.default_visible)
-    if frame.empty:
-        return group
-    collection = feature_collection(frame, spec, registry, lang=lang)
-    quality_styles = registry.quality_styles
-    status_styles = registry.status_styles
-
-    def style(feature: dict) -> dict:
-        props = feature["properties"]
-        dash = quality_styles.get(props.get("geometry_quality"), {}).get("dash", "")
-        opacity = float(status_styles.get(props.get("status"), {}).get("opacity", 1.0))
-        hot = props.get("fid") in highlight
-        return {
-            "color": "#ffd600" if hot else spec.color,
-            "weight": spec.weight + (4 if hot else 0),
-            "opacity": opacity,
-            "dashArray": dash or None,
-            "fillColor": spec.color,
-            "fillOpacity": 0.25 * opacity if spec.geometry == "polygon" else 0.9,
-        }
-
-    folium.GeoJson(
-        collection,
-        name=spec.id,
-        style_function=style,
-        highlight_function=lambda _: {"weight": spec.weight + 3},
-        marker=folium.CircleMarker(radius=5, fill=True, weight=1),
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        smooth_factor=1.5,
-    ).add_to(group)
-    return group
-
-
-def feature_collection(frame: gpd.GeoDataFrame, spec: LayerSpec, registry: Registry, *, lang: str = "vi") -> dict:
-    """Return the GeoJSON dict drawn for `frame`: id (``fid``), escaped tooltip, status and quality only."""
-    features = []
-    for geometry, (_, row) in zip(frame.geometry, frame.iterrows(), strict=True):
-        props = {
-            "fid": str(row.get("id", row.name)),
-            "tip": _tooltip(row, spec, registry, lang),
-            "status": row.get("status"),
-            "geometry_quality": row.get("geometry_quality"),
-        }
-        features.append({"type": "Feature", "properties": props, "geometry": geometry.__geo_interface__})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def legend(registry: Registry, layer_ids: list[str], *, lang: str = "vi") -> MacroElement:
-    """Return a legend control: colour per layer, status opacities, and the schematic dash named as such."""
-    rows = []
+    cells = []
     for layer_id in layer_ids:
         spec = registry.get(layer_id)
-        rows.append(f'<div><span style="background:{spec.color}" class="sw"></span>{html.escape(spec.label(lang))}</div>')
-    for status, style in registry.status_styles.items():
-        label = style["label_en" if lang == "en" else "label_vi"]
-        rows.append(
-            f'<div><span class="sw" style="background:#555;opacity:{style["opacity"]}"></span>{html.escape(str(label))}</div>'
+        cells.append(f'<div><span style="background:{spec.color}" class="sw"></span>{html.escape(spec.label(lang))}</div>')
+    rows = [f'<div class="grid">{"".join(cells)}</div>']
+    if lines:
+        cells = "".join(
+            f'<span class="ln"><span class="bar" style="background:{LINE_COLOURS.get(line, "#555")}"></span>{html.escape(name)}</span>'
+            for line, name in lines.items()
         )
-        del status
+        rows.append(f'<div class="lines">{cells}</div>')
+    label = "label_en" if lang == "en" else "label_vi"
+    samples = {
+        "operating": '<span class="bar" style="height:5px;background:#555"></span>',
+        "under construction": '<span class="bar uc" style="height:4px;background:#555"></span>',
+        "planned": '<span class="bar" style="height:2px;background:#555;opacity:.55"></span>',
+    }
+    cells = []
+    for status, style in registry.status_styles.items():
+        sample = samples.get(status, '<span class="sw" style="background:#555;opacity:.4"></span>')
+        cells.append(f"<div>{sample}{html.escape(str(style.get(label, status)))}</div>")
+    rows.append(f'<div class="grid">{"".join(cells)}</div>')
     schematic = registry.quality_styles.get("schematic", {})
-    rows.append(
-        '<div><span class="dash"></span>'
-        + html.escape(str(schematic.get("label_en" if lang == "en" else "label_vi", "schematic")))
-        + "</div>"
-    )
+    rows.append('<div><span class="dash"></span>' + html.escape(str(schematic.get(label, "schematic"))) + "</div>")
     return _legend_control(t("legend.title", lang), "".join(rows))
 
 
@@ -148,6 +140,50 @@ def context_group(frame: gpd.GeoDataFrame, *, name: str, color: str, weight: int
     return group
 
 
+def project_map(
+    visible: gpd.GeoDataFrame,
+    registry: Registry,
+    context: dict[str, gpd.GeoDataFrame],
+    *,
+    lang: str = "vi",
+    basemap: str = "none",
+    highlight: frozenset[str] = frozenset(),
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    line_names: dict[str, str] | None = None,
+) -> folium.Map:
+    """Return the whole explorer map in one piece (the standalone HTML export): base, context, layers, legend.
+
+    Parameters
+    ----------
+    visible : geopandas.GeoDataFrame
+        Project features to draw (EPSG:4326), already filtered.
+    registry : Registry
+        Layer specs and styles.
+    context : dict of str to geopandas.GeoDataFrame
+        Context frames by layer id (``boundary``, ``wards``, ``red_river``), already light.
+    lang : str
+        "vi" or "en".
+    basemap : str
+        One of ``BASEMAPS``.
+    highlight : frozenset of str
+        Feature ids drawn highlighted.
+    bounds : ((south, west), (north, east)) or None
+        Fit the view to these bounds.
+    line_names : dict or None
+        Metro line id -> name, for the legend's line colours.
+    """
+    fmap = base_map(basemap=basemap)
+    context_layers(fmap, registry, context, lang=lang)
+    for group in project_groups(visible, registry, lang=lang, highlight=highlight):
+        group.add_to(fmap)
+    shown = [layer for layer in registry.ids("project") if (visible["layer"] == layer).any()]
+    legend(registry, shown, lang=lang, lines=line_names).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    if bounds:
+        fmap.fit_bounds([list(bounds[0]), list(bounds[1])])
+    return fmap
+
+
 _CONTEXT_CACHE: dict[int, dict[str | None, dict]] = {}
 
 
@@ -163,23 +199,6 @@ def _context_collection(frame: gpd.GeoDataFrame, tip_field: str | None) -> dict:
             data[tip_field] = data[tip_field].map(lambda v: html.escape("" if v is None else str(v)))
         per_frame[tip_field] = json.loads(data.to_json(drop_id=True))
     return per_frame[tip_field]
-
-
-def _tooltip(row, spec: LayerSpec, registry: Registry, lang: str) -> str:
-    """Return the escaped tooltip: the layer's ``tooltip_fields`` (from data/layers.json), then the provenance."""
-    label = "label_en" if lang == "en" else "label_vi"
-    parts = []
-    for name in spec.tooltip_fields:
-        if name == "name":
-            value = row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name")
-        elif name == "status":
-            value = registry.status_styles.get(row.get("status"), {}).get(label, row.get("status"))
-        else:
-            value = row.get(name)
-            value = f"{t('tcol.' + name, lang)}: {value}" if value not in (None, "") and value == value else None
-        parts.append(value)
-    parts.append(registry.quality_styles.get(row.get("geometry_quality"), {}).get(label, row.get("geometry_quality")))
-    return "<br>".join(html.escape(str(part)) for part in parts if part)
 
 
 class _Attribution(MacroElement):
@@ -198,12 +217,17 @@ class _Attribution(MacroElement):
 
 
 class HtmlControl(MacroElement):
-    """A Leaflet control showing a block of (already escaped) HTML, styled as a legend."""
+    """A Leaflet control showing a block of (already escaped) HTML, styled as a legend; a ``<details>`` keeps its state."""
 
     _template = Template(
         """{% macro header(this, kwargs) %}
-        <style>.hn-legend{background:#fff;padding:4px 6px;font:11px/1.3 sans-serif;border-radius:4px;max-width:230px;
-        box-shadow:0 0 4px rgba(0,0,0,.3)} .hn-legend .sw{display:inline-block;width:14px;height:10px;margin-right:6px}
+        <style>.hn-legend{background:rgba(255,255,255,.93);padding:4px 6px;font:11px/1.3 sans-serif;border-radius:4px;max-width:330px;
+        max-height:45vh;overflow:auto;box-shadow:0 0 4px rgba(0,0,0,.3)}
+        .hn-legend .grid{display:grid;grid-template-columns:1fr 1fr;column-gap:8px}
+        .hn-legend .sw{display:inline-block;width:14px;height:10px;margin-right:6px}
+        .hn-legend .bar{display:inline-block;width:18px;height:4px;margin-right:6px;vertical-align:middle}
+        .hn-legend .bar.uc{background-image:repeating-linear-gradient(90deg,#fff 0 2px,transparent 2px 7px)!important}
+        .hn-legend .ln{display:inline-block;margin-right:6px;white-space:nowrap}
         .hn-legend .dash{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed #555;vertical-align:middle}</style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -212,6 +236,15 @@ class HtmlControl(MacroElement):
             control.onAdd = function () {
                 var div = L.DomUtil.create('div', 'hn-legend');
                 div.innerHTML = {{ this.body|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                var box = div.querySelector('details');
+                if (box) {
+                    try { if (window.localStorage.getItem('hn-legend-open') === '0') { box.removeAttribute('open'); } } catch (e) {}
+                    box.addEventListener('toggle', function () {
+                        try { window.localStorage.setItem('hn-legend-open', box.open ? '1' : '0'); } catch (e) {}
+                    });
+                }
                 return div;
             };
             control.addTo({{ this._parent.get_name() }});
@@ -230,52 +263,64 @@ def _legend_control(title: str, rows: str) -> HtmlControl:
     return HtmlControl(f"<details open><summary><b>{html.escape(title)}</b></summary>{rows}</details>")
 
 
-def project_map(
-    visible: gpd.GeoDataFrame,
-    registry: Registry,
-    context: dict[str, gpd.GeoDataFrame],
-    *,
-    lang: str = "vi",
-    basemap: str = "none",
-    highlight: frozenset[str] = frozenset(),
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
-) -> folium.Map:
-    """Return the explorer map: context layers, one group per project layer, legend, layer control.
+class _ZoomClasses(MacroElement):
+    """Shows each name label from its zoom on: the map container gets ``hn-zN`` classes for every N <= zoom."""
 
-    Parameters
-    ----------
-    visible : geopandas.GeoDataFrame
-        Project features to draw (EPSG:4326), already filtered.
-    registry : Registry
-        Layer specs and styles.
-    context : dict of str to geopandas.GeoDataFrame
-        Context frames by layer id (``boundary``, ``wards``, ``red_river``), already light.
-    lang : str
-        "vi" or "en".
-    basemap : str
-        One of ``BASEMAPS``.
-    highlight : frozenset of str
-        Feature ids drawn highlighted.
-    bounds : ((south, west), (north, east)) or None
-        Fit the view to these bounds.
-    """
-    fmap = base_map(basemap=basemap)
-    for layer_id in registry.ids("context"):
-        if layer_id in context:
-            spec = registry.get(layer_id)
-            tip = {"wards": "label_en" if lang == "en" else "label", "boundary": None, "red_river": "name"}.get(layer_id)
-            context_group(context[layer_id], name=spec.label(lang), color=spec.color, weight=spec.weight, tip_field=tip).add_to(
-                fmap
-            )
-    shown = []
-    for layer_id in registry.ids("project"):
-        frame = visible[visible["layer"] == layer_id]
-        if frame.empty:
-            continue
-        shown.append(layer_id)
-        feature_group(registry.get(layer_id), frame, registry, lang=lang, highlight=highlight).add_to(fmap)
-    legend(registry, shown, lang=lang).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    if bounds:
-        fmap.fit_bounds([list(bounds[0]), list(bounds[1])])
-    return fmap
+    _template = Template(
+        """{% macro header(this, kwargs) %}
+        <style>.hn-label{display:none;white-space:nowrap;font:11px/1.2 sans-serif;color:#222;text-shadow:0 0 3px #fff,0 0 3px #fff;
+        transform:translate(6px,-6px);pointer-events:none}
+        {% for z in range(9, 19) %}.hn-at{{ z }} .hn-label.hn-z{{ z }}{display:inline}{% endfor %}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            function mark() {
+                var z = map.getZoom(), box = map.getContainer();
+                for (var i = 9; i <= 18; i++) { box.classList.toggle('hn-at' + i, z >= i); }
+            }
+            map.on('zoomend', mark); mark();
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ZoomClasses"
+
+
+class _Measure(folium.plugins.MeasureControl):
+    """The Leaflet measure control (distances in m/km, areas in m²/ha), served by the app."""
+
+    default_js: ClassVar[list[tuple[str, str]]] = [("leaflet_measure_js", f"{STATIC}/leaflet-measure/leaflet-measure.js")]
+    default_css: ClassVar[list[tuple[str, str]]] = [("leaflet_measure_css", f"{STATIC}/leaflet-measure/leaflet-measure.css")]
+
+    def __init__(self, lang: str) -> None:
+        super().__init__(position="topleft", primary_length_unit="meters", secondary_length_unit="kilometers",
+                         primary_area_unit="sqmeters", secondary_area_unit="hectares", localization="en")  # fmt: skip
+        del lang
+
+
+class _Fullscreen(folium.plugins.Fullscreen):
+    """The fullscreen control, served by the app."""
+
+    default_js: ClassVar[list[tuple[str, str]]] = [("Control.Fullscreen.js", f"{STATIC}/leaflet-fullscreen/Control.FullScreen.js")]
+    default_css: ClassVar[list[tuple[str, str]]] = [("Control.FullScreen.css", f"{STATIC}/leaflet-fullscreen/Control.FullScreen.css")]
+
+    def __init__(self, title: str) -> None:
+        super().__init__(position="topleft", title=title, title_cancel=title, force_separate_button=True)
+
+
+class _Draw(folium.plugins.Draw):
+    """The draw control for the place filter (a polygon, or a point for a radius), served by the app."""
+
+    default_js: ClassVar[list[tuple[str, str]]] = [("leaflet_draw_js", f"{STATIC}/leaflet-draw/leaflet.draw.js")]
+    default_css: ClassVar[list[tuple[str, str]]] = [("leaflet_draw_css", f"{STATIC}/leaflet-draw/leaflet.draw.css")]
+
+    def __init__(self) -> None:
+        super().__init__(
+            position="topleft",
+            draw_options={"polyline": False, "rectangle": True, "circle": False, "circlemarker": False, "marker": True,
+                          "polygon": {"allowIntersection": False}},
+            edit_options={"edit": False, "remove": True},
+        )  # fmt: skip

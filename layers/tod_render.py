@@ -10,12 +10,8 @@ from branca.colormap import LinearColormap
 
 from geo.i18n import t
 from geo.layer_specs import Registry
+from layers.features import LINE_COLOURS
 from layers.render import HtmlControl, base_map, feature_collection, legend
-
-LINE_COLOURS = {
-    "2A": "#2e7d32", "3-elevated": "#c2185b", "3-underground": "#880e4f", "1": "#e65100", "2": "#d81b60",
-    "2A-ext": "#66bb6a", "3-ext": "#ad1457", "4": "#6a1b9a", "5": "#00838f", "6": "#5d4037", "7": "#1565c0", "8": "#9e9d24",
-}  # fmt: skip
 
 
 def tod_map(

@@ -49,6 +49,14 @@ def context() -> dict[str, gpd.GeoDataFrame]:
     return load_context(light=True)
 
 
+@st.cache_resource
+def light_geometries() -> gpd.GeoSeries:
+    """The features' geometry simplified (15 m) and rounded (1e-5 degrees) for the map payload, computed once."""
+    from geo.mapdata import light_geometry
+
+    return light_geometry(features()).geometry
+
+
 @st.cache_resource(max_entries=64)
 def view(params: tuple[tuple[str, str], ...]) -> View:
     """Return the view of a filter key (:func:`filter_key`); frames are not mutated by callers."""

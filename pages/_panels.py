@@ -13,6 +13,7 @@ import streamlit as st
 from geo.agencies import AgencyIndex
 from geo.deadlines import is_past_due
 from geo.i18n import day_text, number, t
+from geo.text import split_ids
 from geo.view import PlanningData, View, linked_tasks
 from pages import _text
 
@@ -146,3 +147,121 @@ def rounded(frame):
     for column in [c for c in out.columns if "population" in c and out[c].dtype.kind == "f"]:
         out[column] = out[column].round(0)
     return out
+
+
+def found_features(named, *, lang: str) -> bool:
+    """List the features whose name matches the search, each with a button that jumps to it; True when one was pressed."""
+    if named.empty:
+        return False
+    st.caption(t("map.found", lang, query=st.session_state.get("f_query", "")))
+    return jump_list(named, lang=lang)
+
+
+def jump_list(frame, *, lang: str, limit: int = 12) -> bool:
+    """Show one "go to" button per feature (up to `limit`); True (and the view moved) when one was pressed."""
+    from pages import _mapview
+
+    for feature_id, row in list(frame.iterrows())[:limit]:
+        name = row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name")
+        if st.button(f"{t('map.jump', lang)}: {name}", key=f"jump_{feature_id}", icon=":material/my_location:"):
+            st.session_state.map_sel, st.session_state.map_task = feature_id, None
+            _mapview.go_to(frame.loc[[feature_id]])
+            return True
+    return False
+
+
+def task_panel(view: View, task_id: str, *, lang: str) -> None:
+    """Show the selected task's record and how many of its features are on the map (or that none is)."""
+    row = view.tasks.loc[task_id]
+    task_record(task_id, row, view.data.agencies, as_of=view.as_of, lang=lang)
+    n = len(row["feature_ids"])
+    if n:
+        st.markdown(f"**{t('map.task_features', lang, n=n)}**")
+    else:
+        st.info(t("map.task_no_feature", lang))
+    if st.button(t("map.clear_selection", lang), key="map_clear_task"):
+        st.session_state.map_task = None
+        st.rerun()
+
+
+def task_table(view: View, *, selected: str | None, lang: str) -> str | None:
+    """Show the matching tasks (those of the selected feature first); return the task id of a newly selected row."""
+    agencies = view.data.agencies
+    tasks = view.tasks
+    linked = tasks["feature_ids"].map(lambda ids: bool(selected) and selected in ids)
+    table = tasks.assign(
+        linked=linked,
+        on_map=tasks["on_map"].map(lambda on: t("map.on_map", lang) if on else t("map.not_on_map", lang)),
+        lead=tasks["lead_agency"].map(lambda ids: agencies.labels(ids, lang=lang)),
+    ).sort_values("linked", ascending=False, kind="stable")
+    columns = ["linked", "on_map", "doc_id", "tt", "task", "lead", "due_raw", "due_end", "past_due", "id"]
+    event = st.dataframe(
+        table[columns if selected else columns[1:]],
+        hide_index=True, width="stretch", key=f"map_tasks_{selected or ''}", on_select="rerun", selection_mode="single-row",
+        height=320,
+        column_config={
+            "linked": st.column_config.CheckboxColumn(t("map.linked_first", lang)),
+            "on_map": t("col.on_map", lang), "doc_id": t("col.doc", lang), "tt": t("col.tt", lang),
+            "task": st.column_config.TextColumn(t("col.task", lang), width="large"), "lead": t("col.lead", lang),
+            "due_raw": t("col.due_raw", lang),
+            "due_end": st.column_config.DateColumn(t("col.due_end", lang), format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"),
+            "past_due": st.column_config.CheckboxColumn(t("col.past_due", lang), help=t("past_due.help", lang)),
+            "id": t("col.id", lang),
+        },
+    )  # fmt: skip
+    rows = event.selection.rows if event and event.selection else []
+    return str(table.iloc[rows[0]]["id"]) if rows and rows[0] < len(table) else None
+
+
+def charts(view: View, *, lang: str) -> None:
+    """Small bar charts of the filtered set: tasks by lead agency and document, features by layer and status, past due."""
+    import altair as alt
+
+    agencies, registry = view.data.agencies, view.data.registry
+    leads = view.tasks["lead_agency"].map(split_ids).explode().dropna()
+    counts = {
+        "chart.by_agency": leads.map(lambda a: agencies.label(a, lang=lang)).value_counts().head(10),
+        "chart.by_doc": view.tasks["doc_id"].value_counts(),
+        "chart.by_layer": view.features["layer"].map(lambda layer: registry.label(layer, lang)).value_counts(),
+        "chart.by_status": view.features["status_as_of"].map(lambda s: t(f"status.{s}", lang)).value_counts(),
+        "chart.past_due": view.tasks["past_due"].map(lambda p: t("chart.yes" if p else "chart.no", lang)).value_counts(),
+    }
+    for key, series in counts.items():
+        if series.empty:
+            continue
+        frame = series.rename_axis("label").reset_index(name="n")
+        chart = (
+            alt.Chart(frame, title=t(key, lang), height=max(60, 22 * len(frame)))
+            .mark_bar()
+            .encode(y=alt.Y("label:N", sort="-x", title=None), x=alt.X("n:Q", title=t("chart.count", lang)), tooltip=["label", "n"])
+        )
+        st.altair_chart(chart, use_container_width=True)
+
+
+def print_panel(view: View, *, lang: str) -> None:
+    """Offer a print (PNG or PDF, A4 or A3, portrait or landscape) of the view on screen."""
+    from datetime import datetime
+
+    def printed() -> bytes:
+        from geo.export import print_view
+
+        return print_view(view, extent_4326=extent, paper=paper, orientation=orientation, fmt=fmt, lang=lang)
+
+    st.caption(t("print.help", lang))
+    cols = st.columns(3)
+    paper = cols[0].radio(t("print.paper", lang), ["A4", "A3"], key="print_paper")
+    orientation = cols[1].radio(t("print.orientation", lang), ["landscape", "portrait"], key="print_orientation",
+                                format_func=lambda o: t(f"print.{o}", lang))  # fmt: skip
+    fmt = cols[2].radio(t("print.format", lang), ["pdf", "png"], key="print_format", format_func=str.upper)
+    bounds = st.session_state.get("map_bounds")
+    extent = None
+    if bounds and bounds.get("_southWest") and bounds["_southWest"].get("lat") is not None:
+        extent = ((bounds["_southWest"]["lat"], bounds["_southWest"]["lng"]), (bounds["_northEast"]["lat"], bounds["_northEast"]["lng"]))
+    stamp = datetime.now().strftime("%H%M%S")
+    st.download_button(
+        t("print.download", lang),
+        data=printed,
+        file_name=f"hanoi-map-{view.as_of.isoformat()}-{stamp}-{paper}-{orientation}.{fmt}",
+        mime="application/pdf" if fmt == "pdf" else "image/png", key="print_download", on_click="ignore",
+        icon=":material/print:",
+    )  # fmt: skip

@@ -1,67 +1,77 @@
-"""Map explorer: the filtered layers, a click shows the feature and its tasks, the task table below."""
+"""Map explorer: the filtered layers on a map that keeps the planner's place; feature card, charts, print; tasks below."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.errors import PlanningMapError
-from geo.i18n import t
-from geo.mapdata import bounds_of, light_geometry
+from geo.i18n import day_text, t
+from geo.view import features_named, task_features
 from layers.export_html import standalone_map_html
-from layers.render import project_map
-from pages import _cache, _frame, _panels
+from pages import _cache, _frame, _mapview, _panels
 
 lang, choice = _frame.current()
-key = _cache.filter_key(choice)
 st.title(t("map.title", lang))
 try:
-    view = _cache.view(key)
+    view = _cache.view(_cache.filter_key(choice))
 except PlanningMapError as error:
     _panels.error(error, lang)
     st.stop()
-tasks, visible = view.tasks, view.features
-registry, agencies = _cache.registry(), _cache.agency_index()
+state = st.session_state
 counts = view.counts()
-st.markdown(
+top = st.columns([3, 4])
+top[0].markdown(
     f"**{t('count.features', lang, n=counts['features'])}** · **{t('count.tasks', lang, n=counts['tasks'], total=counts['tasks_total'])}**"
 )
+years = sorted({date(year, 1, 1) for year in range(2021, 2036)} | {view.as_of})
+state.f_year_slider = view.as_of
+top[1].select_slider(t("map.year", lang), years, key="f_year_slider", help=t("map.year.help", lang),
+                     format_func=lambda day: str(day.year) if (day.month, day.day) == (1, 1) else day_text(day, lang),
+                     on_change=lambda: state.update(f_as_of=state.f_year_slider))  # fmt: skip
 
-selection = st.session_state.get("map_tasks", {}).get("selection", {}).get("rows", [])
-highlight: frozenset[str] = frozenset()
-bounds = None
-if selection and selection[0] < len(tasks):
-    highlight = frozenset(tasks.iloc[selection[0]]["feature_ids"])
-    bounds = bounds_of(visible[visible.index.isin(highlight)])
+task_id = state.get("map_task")
+if task_id and task_id not in view.tasks.index:
+    task_id = state.map_task = None
+selected = state.get("map_sel") if state.get("map_sel") in view.features.index else None
+highlight = frozenset(view.tasks.at[task_id, "feature_ids"]) if task_id else frozenset({selected} if selected else ())
 
-left, right = st.columns([5, 3], gap="medium")
+panel = st.toggle(t("map.panel", lang), value=True, key="map_panel")
+left, right = st.columns([5, 3], gap="medium") if panel else (st.container(), None)
 with left:
-    fmap = project_map(
-        light_geometry(visible), registry, _cache.context(), lang=lang, basemap=st.session_state.get("basemap", "none"),
-        highlight=highlight, bounds=bounds,
-    )  # fmt: skip
-    out = st_folium(fmap, key="main_map", height=620, use_container_width=True, returned_objects=["last_active_drawing"])
-with right:
-    clicked = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("fid")
-    feature_id = clicked or (next(iter(highlight)) if highlight else None)
-    if feature_id in _cache.features().index:
-        _panels.feature_card(_cache.data(), feature_id, as_of=view.as_of, lang=lang)
-    else:
-        st.info(t("map.click_hint", lang))
+    out = _mapview.draw(view, lang=lang, basemap=state.get("basemap", "none"), highlight=highlight)
+if _mapview.read_events(out):
+    st.rerun()
+if state.get("map_sel") != selected and state.get("map_sel") in view.features.index:
+    st.rerun()  # a feature was clicked: show its card and its tasks first
+if right is not None:
+    with right:
+        tabs = st.tabs([t("map.tab.feature", lang), t("map.tab.charts", lang), t("map.tab.print", lang)])
+        with tabs[0]:
+            if choice.query:
+                named = view.features[features_named(view.features, choice.query)]
+                if _panels.found_features(named, lang=lang):
+                    st.rerun()
+            if task_id:
+                _panels.task_panel(view, task_id, lang=lang)
+                if _panels.jump_list(task_features(view, task_id), lang=lang):
+                    st.rerun()
+            elif selected:
+                _panels.feature_card(_cache.data(), selected, as_of=view.as_of, lang=lang)
+            else:
+                st.info(t("map.click_hint", lang))
+        with tabs[1]:
+            _panels.charts(view, lang=lang)
+        with tabs[2]:
+            _panels.print_panel(view, lang=lang)
+            _panels.export_panel(view, lang=lang, html_map=lambda: standalone_map_html(view, lang))
 
-_panels.export_panel(view, lang=lang, html_map=lambda: standalone_map_html(view, lang))
 st.markdown(f"**{t('map.tasks_below', lang)}**")
-table = tasks.assign(
-    on_map=tasks["on_map"].map(lambda on: t("map.on_map", lang) if on else t("map.not_on_map", lang)),
-    lead=tasks["lead_agency"].map(lambda ids: agencies.labels(ids, lang=lang)),
-)
-st.dataframe(
-    table[["on_map", "doc_id", "tt", "task", "lead", "due_raw", "due_end", "past_due", "id"]],
-    hide_index=True, width="stretch", key="map_tasks", on_select="rerun", selection_mode="single-row", height=320,
-    column_config={
-        "on_map": t("col.on_map", lang), "doc_id": t("col.doc", lang), "tt": t("col.tt", lang),
-        "task": st.column_config.TextColumn(t("col.task", lang), width="large"), "lead": t("col.lead", lang),
-        "due_raw": t("col.due_raw", lang), "due_end": st.column_config.DateColumn(t("col.due_end", lang), format="DD/MM/YYYY"),
-        "past_due": st.column_config.CheckboxColumn(t("col.past_due", lang), help=t("past_due.help", lang)), "id": t("col.id", lang),
-    },
-)  # fmt: skip
+picked = _panels.task_table(view, selected=selected, lang=lang)
+if picked and picked != state.get("map_task_picked"):
+    state.map_task_picked = picked
+    state.map_task, state.map_sel = picked, None
+    _mapview.go_to(task_features(view, picked))
+    st.rerun()
+_frame.sync_url()

@@ -28,7 +28,7 @@ def test_default_shows_every_feature(tasks, agencies):
     n_features, n_tasks = expected(TaskFilter(as_of=date(2026, 11, 22)), tasks, agencies)
     assert n_features == len(DATA.features) == 113
     app = run_map(f_as_of=date(2026, 11, 22))
-    assert counts_line(app) == f"**{n_features} đối tượng trên bản đồ** · **{n_tasks} nhiệm vụ khớp bộ lọc (trên tổng 268)**"
+    assert counts_line(app) == f"**{n_features} đối tượng trên bản đồ** · **{n_tasks} nhiệm vụ khớp bộ lọc (trên tổng {len(DATA.tasks)})**"
 
 
 def test_construction_department_with_predecessors_past_due(tasks, agencies):
@@ -37,7 +37,7 @@ def test_construction_department_with_predecessors_past_due(tasks, agencies):
     n_features, n_tasks = expected(choice, tasks, agencies)
     assert n_tasks == 19 and n_features > 0  # 2021 framework-plan tasks it leads (9) or coordinates, plus Transport's (5)
     app = run_map(f_agencies=["so-xay-dung"], f_as_of=as_of, f_only_past_due=True)
-    assert counts_line(app) == f"**{n_features} đối tượng trên bản đồ** · **{n_tasks} nhiệm vụ khớp bộ lọc (trên tổng 268)**"
+    assert counts_line(app) == f"**{n_features} đối tượng trên bản đồ** · **{n_tasks} nhiệm vụ khớp bộ lọc (trên tổng {len(DATA.tasks)})**"
 
 
 def test_layer_filter_and_search(tasks, agencies):
@@ -56,7 +56,7 @@ def test_url_restores_filters_and_language(tasks, agencies):
     assert app.session_state["f_agencies"] == ["so-xay-dung"]
     assert app.session_state["f_docs"] == ["KH-183-2021"]
     assert app.session_state["f_as_of"] == date(2026, 11, 22)
-    assert counts_line(app) == f"**{n_features} features on the map** · **{n_tasks} tasks match the filters (of 268)**"
+    assert counts_line(app) == f"**{n_features} features on the map** · **{n_tasks} tasks match the filters (of {len(DATA.tasks)})**"
     assert app.title[0].value == "Projects and their tasks"
 
 

@@ -8,13 +8,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_both_languages_have_the_same_keys():
-    assert set(CATALOGUE["vi"]) == set(CATALOGUE["en"])
+    singular = {key for key in CATALOGUE["en"] if key.endswith("#one")}  # English singulars; Vietnamese has no plural
+    assert set(CATALOGUE["vi"]) == set(CATALOGUE["en"]) - singular
+    assert all(key.split("#")[0] in CATALOGUE["vi"] for key in singular)
     assert all(CATALOGUE["vi"][key] and CATALOGUE["en"][key] for key in CATALOGUE["vi"])
+
+
+def test_english_plurals():
+    assert t("count.features", "en", n=1) == "1 feature on the map"
+    assert t("count.features", "en", n=2) == "2 features on the map"
+    assert t("count.tasks", "en", n=1, total=268) == "1 task matches the filters (of 268)"
+    assert t("count.features", "vi", n=1) == "1 đối tượng trên bản đồ"
 
 
 def test_placeholders_match():
     for key, text in CATALOGUE["vi"].items():
         assert set(re.findall(r"{(\w+)}", text)) == set(re.findall(r"{(\w+)}", CATALOGUE["en"][key])), key
+    for key, text in CATALOGUE["en"].items():
+        if key.endswith("#one"):
+            assert set(re.findall(r"{(\w+)}", text)) <= set(re.findall(r"{(\w+)}", CATALOGUE["en"][key[:-4]])), key
 
 
 def test_every_literal_key_used_in_the_code_exists():

@@ -113,6 +113,7 @@ def test_export_button_downloads_a_zip(page, app_url, tmp_path):
 
     page.goto(f"{app_url}/?as_of=2026-11-22&layers=bridge")
     wait_for_map(page)
+    page.get_by_role("tab", name="In / xuất").click()
     page.get_by_text("Xuất ảnh chụp lớp dữ liệu (zip)").click()
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="Tải xuống ảnh chụp (zip)").click()
@@ -172,7 +173,7 @@ def test_text_from_data_is_never_rendered_as_markup(page, hostile_app_url):
     assert map_frame.locator("img[src*='127.0.0.1'], img[src='x'], a[href*='example.org']").count() == 0
     page.mouse.move(10, 10)
     box = page.locator(MAP_FRAME).first.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the feature clicked is at the centre
+    page.mouse.move(box["x"] + box["width"] / 2 + 3, box["y"] + box["height"] / 2 + 3, steps=5)  # the feature clicked is at the centre
     tooltip = map_frame.locator(".leaflet-tooltip").first
     tooltip.wait_for(timeout=10_000)
     assert "![pix](http://127.0.0.1:9/pix.png)" in tooltip.inner_text() and tooltip.locator("img").count() == 0
