@@ -72,7 +72,10 @@ def read_events(out: dict) -> bool:
     state = st.session_state
     center, zoom = out.get("center"), out.get("zoom")
     if center and zoom:
-        state.map_lat, state.map_lon, state.map_zoom = round(center["lat"], 5), round(center["lng"], 5), int(zoom)
+        reported = (round(center["lat"], 5), round(center["lng"], 5), int(zoom))
+        if reported != state.get("map_reported"):  # the planner moved the map (a value seen before is stale, not a move)
+            state.map_reported = reported
+            state.map_lat, state.map_lon, state.map_zoom = reported
     clicked = out.get("last_clicked")
     if clicked:
         state.map_clicked = (round(clicked["lat"], 5), round(clicked["lng"], 5))

@@ -141,12 +141,22 @@ def labelled(frame, lang: str) -> dict:
     return {column: t(f"tcol.{column}", lang) for column in frame.columns if f"tcol.{column}" != t(f"tcol.{column}", lang)}
 
 
-def rounded(frame):
-    """Return `frame` with areas and shares to 3 decimals and populations to whole persons."""
-    out = frame.round(3)
-    for column in [c for c in out.columns if "population" in c and out[c].dtype.kind == "f"]:
-        out[column] = out[column].round(0)
+def rounded(frame, lang: str = "vi"):
+    """Return `frame` with its numbers written for `lang` (877.663 / 43,85 in Vietnamese): populations whole, the rest 3 decimals."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind != "f":
+            continue
+        decimals = 0 if "population" in column else 3
+        out[column] = out[column].map(lambda value, d=decimals: "—" if value != value else number(value, lang, d))
     return out
+
+
+def flag_text(reason: str, lang: str) -> str:
+    """Return an import flag (``code: detail``) in the interface language."""
+    code, _, detail = reason.partition(": ")
+    label = t(f"flag.{code}", lang)
+    return reason if label == f"flag.{code}" else (f"{label}: {detail}" if detail else label)
 
 
 def found_features(named, *, lang: str) -> bool:

@@ -25,7 +25,7 @@ top = st.columns([3, 4])
 top[0].markdown(
     f"**{t('count.features', lang, n=counts['features'])}** · **{t('count.tasks', lang, n=counts['tasks'], total=counts['tasks_total'])}**"
 )
-years = sorted({date(year, 1, 1) for year in range(2021, 2036)} | {view.as_of})
+years = sorted({date(year, 1, 1) for year in range(2020, 2036)} | {view.as_of})
 state.f_year_slider = view.as_of
 top[1].select_slider(t("map.year", lang), years, key="f_year_slider", help=t("map.year.help", lang),
                      format_func=lambda day: str(day.year) if (day.month, day.day) == (1, 1) else day_text(day, lang),

@@ -48,7 +48,7 @@ st.dataframe(
     column_config={
         **{name: st.column_config.TextColumn(t(key, lang)) for name, key in columns.items()},
         "task": st.column_config.TextColumn(t("col.task", lang), width="large"),
-        "due_end": st.column_config.DateColumn(t("col.due_end", lang), format="DD/MM/YYYY"),
+        "due_end": st.column_config.DateColumn(t("col.due_end", lang), format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"),
         "past_due": st.column_config.CheckboxColumn(t("col.past_due", lang), help=t("past_due.help", lang)),
     },
 )
@@ -71,6 +71,7 @@ with st.expander(t("import.title", lang)):
         if result.problems:
             st.markdown(f"**{t('import.problems', lang)}**")
             problems = pd.DataFrame([vars(problem) for problem in result.problems])
+            problems["reason"] = problems["reason"].map(lambda reason: _panels.flag_text(reason, lang))
             st.dataframe(problems, hide_index=True, key="import_problems", column_config=_panels.labelled(problems, lang))
         st.download_button(
             t("import.download", lang),

@@ -101,5 +101,6 @@ names = ["tod.per_station", "tod.per_line", "tod.per_ward", "tod.unknown_wards",
 tables = [result.stations, result.lines, result.wards.query("covered_km2 > 0"),
           result.wards.query("covered_km2 > 0 and not population_known")[["name", "covered_km2"]], skipped]  # fmt: skip
 for tab, table, name in zip(st.tabs([t(n, lang) for n in names]), tables, names, strict=True):
-    tab.dataframe(_panels.rounded(table), width="stretch", hide_index=name != "tod.per_station", key=f"{name}_table",
+    tab.dataframe(_panels.rounded(table, lang), width="stretch", hide_index=name != "tod.per_station", key=f"{name}_table",
                   column_config=_panels.labelled(table, lang))  # fmt: skip
+_frame.sync_url()
