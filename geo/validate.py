@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -10,10 +11,19 @@ import shapely
 
 from geo import settings
 from geo.agencies import AgencyIndex
-from geo.features import feature_problems, tasks_naming_places_without_feature
+from geo.errors import DataFileError
+from geo.features import (
+    dated_features,
+    feature_problems,
+    place_term_named,
+    tasks_naming_places_without_feature,
+    undocumented_facts,
+)
+from geo.indicators import INDICATORS_CSV, counts_per_appendix, load_indicators, parse_target
+from geo.layer_specs import load_registry
 from geo.links import link_problems
 from geo.register import COLUMNS, derive_register
-from geo.text import split_ids
+from geo.text import join_ids, split_ids
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class Report:
 
     counts: dict[str, pd.Series] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one-line findings printed after the counts
 
     @property
     def errors(self) -> list[Problem]:
@@ -58,13 +69,21 @@ class Report:
         for title, series in self.counts.items():
             lines.append(f"== {title} ({int(series.sum())})")
             lines.extend(f"  {key}: {value}" for key, value in series.items())
+        lines.extend(f"== {note}" for note in self.notes)
         lines.append(f"== problems: {len(self.errors)} error(s), {len(self.problems) - len(self.errors)} warning(s)")
         lines.extend(f"  [{p.severity}] {p.record}: {p.message}" for p in self.problems)
         return "\n".join(lines)
 
 
-def validate_register(tasks: pd.DataFrame, agencies: AgencyIndex, documents: pd.DataFrame, report: Report) -> Report:
-    """Check the task register and add its counts and problems to `report`.
+def validate_register(
+    tasks: pd.DataFrame,
+    agencies: AgencyIndex,
+    documents: pd.DataFrame,
+    report: Report,
+    *,
+    indicators: pd.DataFrame | None = None,
+) -> Report:
+    """Check the task register (and the indicator register) and add their counts and problems to `report`.
 
     Parameters
     ----------
@@ -76,6 +95,9 @@ def validate_register(tasks: pd.DataFrame, agencies: AgencyIndex, documents: pd.
         ``data/documents.csv`` (column ``doc_id``).
     report : Report
         Filled in place and returned.
+    indicators : pandas.DataFrame or None
+        The indicator register (:func:`geo.indicators.load_indicators`); ``None`` reads
+        ``data/indicators.csv`` (a missing file is an error), so ``python -m geo validate`` checks it too.
 
     Returns
     -------
@@ -110,6 +132,50 @@ def validate_register(tasks: pd.DataFrame, agencies: AgencyIndex, documents: pd.
                 f"{column} is {tasks.at[task_id, column]!r} but the data give {fresh.at[task_id, column]!r}; "
                 "rebuild with tools/build_register.py",
             )  # fmt: skip
+    if indicators is None:
+        try:
+            indicators = load_indicators()
+        except DataFileError as error:
+            report.add("error", INDICATORS_CSV.name, str(error))
+            return report
+    return validate_indicators(indicators, agencies, documents, report)
+
+
+def validate_indicators(indicators: pd.DataFrame, agencies: AgencyIndex, documents: pd.DataFrame, report: Report) -> Report:
+    """Check the indicator register: counts per document and appendix, numeric vs text targets, lead agencies.
+
+    A lead agency written in the document that does not resolve (wholly) to agency ids, an unknown id, an
+    unknown document or a target whose parsed form differs from the printed text's are errors.
+    """
+    report.counts["indicators per document and appendix"] = counts_per_appendix(indicators)
+    numbered = indicators[~indicators["tt"].str.contains(".", regex=False)]
+    report.counts["numbered indicators per document and appendix"] = counts_per_appendix(numbered)
+    numeric = indicators["comparator"].map(lambda value: "number or range" if value else "text only")
+    report.counts["indicator targets read as"] = numeric.value_counts().sort_index()
+    known_docs = set(documents["doc_id"])
+    for indicator_id, row in indicators.iterrows():
+        if row["doc_id"] not in known_docs:
+            report.add("error", indicator_id, f"doc_id {row['doc_id']!r} is not in data/documents.csv")
+        resolved = agencies.resolve(row["lead_agency_raw"])
+        if resolved.unresolved:
+            report.add(
+                "error", indicator_id,
+                f"lead agency {row['lead_agency_raw']!r} does not resolve ({', '.join(resolved.unresolved)}); "
+                "add the spelling to data/agencies.csv",
+            )  # fmt: skip
+        elif row["lead_agency_raw"] and not resolved.ids:
+            report.add("error", indicator_id, f"lead agency {row['lead_agency_raw']!r} resolves to no agency id")
+        for agency_id in split_ids(row["lead_agency"]):
+            if agency_id not in agencies.table.index:
+                report.add("error", indicator_id, f"lead_agency {agency_id!r} is not in data/agencies.csv")
+        if join_ids(resolved.ids) != row["lead_agency"]:
+            report.add(
+                "error", indicator_id,
+                f"lead_agency is {row['lead_agency']!r} but {row['lead_agency_raw']!r} gives {join_ids(resolved.ids)!r}; "
+                "rebuild with tools/build_indicators.py",
+            )  # fmt: skip
+        if parse_target(row["target_raw"]).comparator != row["comparator"]:
+            report.add("error", indicator_id, f"comparator {row['comparator']!r} does not match the target {row['target_raw']!r}")
     return report
 
 
@@ -122,23 +188,44 @@ def validate_features(
     boundary_4326: shapely.Geometry,
     place_terms: tuple[str, ...],
     report: Report,
+    layer_statuses: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Report:
     """Check the project features against the register and the layer registry; add counts.
 
-    Adds counts per layer and per geometry quality, every feature problem, every
-    link problem (``data/links.csv``: unknown ids, repeats, a basis that is not
-    words of the task), and (as warnings) the register tasks that name a place
-    but link to no feature.
+    Adds counts per layer and per geometry quality (provenance), every feature
+    problem (a status its layer does not allow among them; `layer_statuses`
+    defaults to ``data/layers.json``), the features whose status or dates have
+    no source (warnings, counted per kind), the features per layer with a
+    construction start, an opening date or neither, every link problem
+    (``data/links.csv``: unknown ids, repeats, a basis that is not words of the
+    task), the share of the tasks naming a place that some feature links ("on
+    the map"), and (as warnings) the tasks that name a place but link to no feature.
     """
+    if layer_statuses is None:
+        layer_statuses = load_registry().statuses()
     report.counts["features per layer"] = features.groupby("layer").size()
     report.counts["features per geometry_quality"] = features.groupby("geometry_quality").size()
-    for severity, record, message in feature_problems(features, layer_ids=layer_ids, boundary_4326=boundary_4326):
+    for severity, record, message in feature_problems(
+        features, layer_ids=layer_ids, boundary_4326=boundary_4326, layer_statuses=layer_statuses
+    ):
         report.add(severity, record, message)
+    report.counts["features per layer with construction_start, opens or no date"] = dated_features(features)
+    unsourced = undocumented_facts(features)
+    report.counts["features whose status or dates have no source"] = unsourced.groupby("what").size()
+    report.notes.append(
+        f"features whose status or dates have no source: {unsourced['feature_id'].nunique()} of {len(features)}"
+    )
+    for feature_id, group in unsourced.groupby("feature_id", sort=True):
+        report.add("warning", feature_id, "no source for its " + ", ".join(group["what"]))
     report.counts["links per layer"] = (
         links.merge(features[["layer"]], left_on="feature_id", right_index=True, how="left").groupby("layer").size()
     )
     for severity, record, message in link_problems(links, feature_ids=features.index, tasks=tasks):
         report.add(severity, record, message)
+    named = place_term_named(tasks, place_terms) != ""
+    on_map = named & tasks.index.isin(set(links["task_id"]))
+    share = 100 * on_map.sum() / named.sum() if named.sum() else 0.0
+    report.notes.append(f"tasks naming a place: {int(named.sum())}, on the map: {int(on_map.sum())} ({share:.0f}%)")
     missing = tasks_naming_places_without_feature(tasks, links["task_id"], place_terms)
     report.counts["tasks naming a place with no feature"] = missing.groupby("doc_id").size()
     for task_id, row in missing.iterrows():

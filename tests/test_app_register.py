@@ -24,8 +24,9 @@ def test_switch_page_runs_the_register():
 
 def test_register_shows_all_tasks_by_default():
     app = run_app()
-    assert count_text(app) == "**268 nhiệm vụ khớp bộ lọc (trên tổng 268)**"
-    assert len(app.dataframe[0].value) == 268
+    # 118 + 43 + 82 + 29 (KH-57-TU-2026: 25 assignments in IV.1, 4 in IV.2)
+    assert count_text(app) == "**272 nhiệm vụ khớp bộ lọc (trên tổng 272)**"
+    assert len(app.dataframe[0].value) == 272
 
 
 def test_lead_agency_with_predecessors_and_past_due(tasks, agencies):
@@ -35,9 +36,9 @@ def test_lead_agency_with_predecessors_and_past_due(tasks, agencies):
     # KH-183-2021 (framework-plan deadlines in 2021): 9 led by Sở Xây dựng, 5 by Sở Giao thông vận tải
     assert expected == 14
     app = run_app(f_agencies=["so-xay-dung"], f_role="lead", f_as_of=as_of, f_only_past_due=True)
-    assert count_text(app) == f"**{expected} nhiệm vụ khớp bộ lọc (trên tổng 268)**"
+    assert count_text(app) == f"**{expected} nhiệm vụ khớp bộ lọc (trên tổng 272)**"
     app = run_app(f_agencies=["so-xay-dung"], f_role="lead", f_as_of=as_of, f_only_past_due=True, f_predecessors=False)
-    assert count_text(app) == "**9 nhiệm vụ khớp bộ lọc (trên tổng 268)**"
+    assert count_text(app) == "**9 nhiệm vụ khớp bộ lọc (trên tổng 272)**"
 
 
 @pytest.mark.parametrize(("query", "expected"), [("cau tu lien", 1), ("hoa lac", None)])
@@ -46,10 +47,10 @@ def test_search_ignores_accents(tasks, agencies, query, expected):
     if expected is not None:
         assert n == expected
     app = run_app(f_query=query)
-    assert count_text(app) == f"**{n} nhiệm vụ khớp bộ lọc (trên tổng 268)**"
+    assert count_text(app) == f"**{n} nhiệm vụ khớp bộ lọc (trên tổng 272)**"
 
 
 def test_document_filter_and_english():
     app = run_app(f_docs=["KH-183-2021"], lang="en")
-    assert count_text(app) == "**43 tasks match the filters (of 268)**"
+    assert count_text(app) == "**43 tasks match the filters (of 272)**"
     assert app.title[0].value == "Task register"

@@ -11,6 +11,7 @@ DATA = ROOT / "data"
 # builder -> the files it writes, relative to its --out folder
 BUILDERS = {
     "build_register": {"tasks.csv"},
+    "build_indicators": {"indicators.csv"},
     "build_layers": {"projects.geojson", "context/red_river_schematic.geojson"},
 }
 

@@ -23,13 +23,55 @@ RECORDS = [
     ("KH-183-2021.025", "25", "so-gtvt", "by_date", date(2021, 9, 30)),
     ("KH-183-2021.028", "28", "bql-duong-sat", "by_date", date(2021, 9, 30)),
     ("KH-183-2021.043", "43", "so-gd-dt", "by_date", date(2021, 11, 30)),
-    ("KH-57-TU-2026.018", "1.7", "dang-uy-btl-thu-do;cong-an-tp", "none", None),
+    ("KH-57-TU-2026.002", "1.2", "ban-tuyen-giao-dan-van-tu", "by_date", date(2026, 6, 30)),
+    ("KH-57-TU-2026.018", "1.7", "dang-uy-btl-thu-do;dang-uy-cong-an-tp", "none", None),
+    ("KH-57-TU-2026.026", "2.1", "ban-tuyen-giao-dan-van-tu", "none", None),
+    ("KH-57-TU-2026.028", "2.2", "ubkt-tu", "none", None),
+    ("KH-57-TU-2026.029", "2.3", "grp-co-quan-dia-phuong-don-vi", "none", None),
 ]
 
 
 def test_row_counts_per_document(tasks):
     counts = tasks.groupby("doc_id").size().to_dict()
-    assert counts == {"KH-DU-2026": 118, "KH-183-2021": 43, "CTr-NQ02-2026": 82, "KH-57-TU-2026": 25}
+    assert counts == {"KH-DU-2026": 118, "KH-183-2021": 43, "CTr-NQ02-2026": 82, "KH-57-TU-2026": 29}
+
+
+def test_kh57_sections_iv1_and_iv2():
+    """IV.1 "Phân công nhiệm vụ": 10 bodies, 25 bullets or one-line assignments; IV.2 "Công tác kiểm tra": 4."""
+    from geo.register import load_register
+
+    kh57 = load_register()
+    kh57 = kh57[kh57["doc_id"] == "KH-57-TU-2026"]
+    assert kh57.groupby("appendix").size().to_dict() == {"Mục IV.1": 25, "Mục IV.2": 4}
+    assert list(kh57.index) == [f"KH-57-TU-2026.{i:03d}" for i in range(1, 30)]  # IV.2 follows: old ids unchanged
+    iv2 = kh57[kh57["appendix"] == "Mục IV.2"]
+    assert list(iv2["tt"]) == ["2.1", "2.1", "2.2", "2.3"]
+    assert iv2.loc["KH-57-TU-2026.028", "task"].startswith("Ủy ban Kiểm tra Thành ủy chủ trì tham mưu Thành ủy")
+    assert iv2.loc["KH-57-TU-2026.029", "lead_agency_raw"] == "Các cơ quan, địa phương, đơn vị"
+
+
+def test_kh57_partners_deadline_and_police_party_committee(tasks):
+    partners = {
+        "KH-57-TU-2026.003": ("Cơ quan Báo và Phát thanh, Truyền hình Hà Nội", "bao-ptth-hn"),
+        "KH-57-TU-2026.004": ("Trường Đào tạo cán bộ Lê Hồng Phong", "truong-le-hong-phong"),
+        "KH-57-TU-2026.011": ("Ủy ban nhân dân Thành phố, các cơ quan liên quan", "ubnd-tp;grp-co-quan-lien-quan"),
+        "KH-57-TU-2026.014": ("cơ quan báo chí của Trung ương và Thành phố", "grp-co-quan-bao-chi"),
+        "KH-57-TU-2026.018": ("Ban Tuyên giáo và Dân vận Thành ủy", "ban-tuyen-giao-dan-van-tu"),
+        "KH-57-TU-2026.021": ("Ban Tuyên giáo và Dân vận Thành ủy", "ban-tuyen-giao-dan-van-tu"),
+    }
+    kh57 = tasks[tasks["doc_id"] == "KH-57-TU-2026"]
+    for task_id, (raw, ids) in partners.items():
+        assert (kh57.at[task_id, "coordinating_raw"], kh57.at[task_id, "coordinating"]) == (raw, ids)
+        assert "hối hợp" in kh57.at[task_id, "task"]  # "Phối hợp với ..." / "phối hợp chặt chẽ với ..."
+    assert (kh57.drop(list(partners))["coordinating"] == "").all()  # no other bullet names a partner
+    row = kh57.loc["KH-57-TU-2026.002"]
+    assert "(Dự kiến phát động tháng trong 6/2026)" in row["task"]
+    assert (row["due_raw"], row["due_scope"], row["due_precision"]) == ("tháng 6/2026", "task", "month")
+    assert (kh57.drop("KH-57-TU-2026.002")["due_kind"] == "none").all()
+    police = kh57.loc["KH-57-TU-2026.018"]
+    assert police["section_title"] == "Đảng ủy Bộ Tư lệnh Thủ đô Hà Nội, Công an Thành phố"  # as printed
+    assert "cong-an-tp" not in police["lead_agency"].split(";")
+    assert "Đảng ủy" in police["note"]
 
 
 def test_kh_du_2026_has_tt_1_to_115_with_8_9_10_twice(tasks):

@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -13,11 +14,24 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 def test_validate_prints_counts_and_exits_zero():
     result = subprocess.run([sys.executable, "-m", "geo", "validate"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "== tasks per document (268)" in result.stdout
+    assert "== tasks per document (272)" in result.stdout
     assert "  KH-DU-2026: 118" in result.stdout
-    assert "  by_date: 137" in result.stdout
+    assert "  KH-57-TU-2026: 29" in result.stdout
+    assert "  by_date: 138" in result.stdout  # KH-57-TU-2026.002: "tháng 6/2026"
+    assert "== indicators per document and appendix (127)" in result.stdout
+    assert "  KH-DU-2026 · Phụ lục 01: 65" in result.stdout
+    assert "  KH-DU-2026 · Phụ lục 02: 20" in result.stdout
+    assert "  KH-183-2021 · Phụ lục 1: 42" in result.stdout
+    assert "== numbered indicators per document and appendix (69)" in result.stdout  # 45 + 4 + 20
     assert "  so-xay-dung: 26" in result.stdout
     assert "0 error(s)" in result.stdout
+    lines = result.stdout.splitlines()
+    assert "== features per geometry_quality (121)" in lines and "  osm: 29" in lines  # provenance counts
+    named = next(line for line in lines if line.startswith("== tasks naming a place: "))
+    numbers = [int(n) for n in re.findall(r"\d+", named)]
+    assert numbers[1] <= numbers[0] and numbers[2] == round(100 * numbers[1] / numbers[0])
+    assert "== features whose status or dates have no source: 17 of 121" in lines
+    assert "  [warning] bridge-21: no source for its status source, status date" in lines
 
 
 def test_broken_reference_is_an_error(tasks, agencies):
@@ -29,6 +43,22 @@ def test_broken_reference_is_an_error(tasks, agencies):
     assert ("KH-DU-2026.001", "error") in records
     assert ("KH-DU-2026.002", "error") in records
     assert any("so-khong-ton-tai" in p.message for p in report.errors)
+
+
+def test_unresolved_indicator_lead_is_an_error(tasks, agencies):
+    from geo.indicators import load_indicators
+
+    indicators = load_indicators().copy()
+    indicators.loc["KH-DU-2026.PL01.001", "lead_agency_raw"] = "Sở Vũ trụ"
+    indicators.loc["KH-DU-2026.PL01.002", "lead_agency"] = "so-khong-ton-tai"
+    report = validate_register(tasks, agencies, load_documents(), Report(), indicators=indicators)
+    messages = {record: " | ".join(p.message for p in report.errors if p.record == record) for record in {p.record for p in report.errors}}
+    assert set(messages) == {"KH-DU-2026.PL01.001", "KH-DU-2026.PL01.002"}
+    assert "does not resolve (vu tru)" in messages["KH-DU-2026.PL01.001"]
+    assert "'so-khong-ton-tai' is not in data/agencies.csv" in messages["KH-DU-2026.PL01.002"]
+    assert report.counts["indicators per document and appendix"].to_dict() == {
+        "KH-DU-2026 · Phụ lục 01": 65, "KH-DU-2026 · Phụ lục 02": 20, "KH-183-2021 · Phụ lục 1": 42,
+    }  # fmt: skip
 
 
 def test_import_command_reports_rows(tmp_path, capsys):

@@ -20,13 +20,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo import settings
-from geo.agencies import load_agencies
+from geo.agencies import AgencyIndex, load_agencies
 from geo.register import RAW_COLUMNS, derive_register, write_register
 from geo.text import nfc
 
 SEEDS = settings.DATA_DIR / "seeds"
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _TAGS = re.compile(r"</?b>")
+_ITALIC = re.compile(r"\*")  # Markdown italics of the DOCX extraction (KH-57-TU-2026)
 
 
 def kh_du_2026() -> list[dict[str, str]]:
@@ -116,53 +117,157 @@ def ctr_nq02_2026(lines: list[str]) -> list[dict[str, str]]:
     return out
 
 
-def kh_57_tu_2026(lines: list[str]) -> list[dict[str, str]]:
-    """Return the assignments of section IV.1 of Plan 57-KH/TU, one record per bullet or body."""
+def kh_57_tu_2026(lines: list[str], agencies: AgencyIndex) -> list[dict[str, str]]:
+    """Return the assignments of sections IV.1 and IV.2 of Plan 57-KH/TU, one record per bullet or body.
+
+    IV.1 ("Phân công nhiệm vụ") gives 25 records, IV.2 ("Công tác kiểm tra, đánh giá") 4; the new
+    records follow the old ones, so the ids of IV.1 stay as they were. Partners named after
+    "phối hợp với" become coordinating agencies; a launch date written "(Dự kiến ... tháng .../2026)"
+    becomes the deadline of its bullet.
+    """
     start = next(i for i, line in enumerate(lines) if line.startswith("1. Phân công nhiệm vụ"))
-    end = next(i for i, line in enumerate(lines) if line.startswith("2. Công tác kiểm tra"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("3. Trân trọng đề nghị"))
     out: list[dict[str, str]] = []
-    body = number_label = intro = ""
+    body = intro = reading = ""
+    label = appendix = ""
     for number in range(start + 1, end):
-        line = lines[number].strip()
+        line = _ITALIC.sub("", lines[number]).strip()
         if not line:
             continue
-        heading = re.match(r"^(1\.\d+)\.?\s+(.+)$", line)
+        if line.startswith("2. Công tác kiểm tra"):
+            continue
+        heading = re.match(r"^([12]\.\d+)\.?\s+(.+)$", line)
         if heading:
-            number_label, rest = heading.group(1), heading.group(2)
+            label, rest = heading.group(1), heading.group(2)
+            appendix = f"Mục IV.{label.split('.')[0]}"
             intro = ""
             if ":" in rest:
                 body, text = (part.strip() for part in rest.split(":", 1))
-                out.append(_kh57_record(out, number_label, body, text, "", number + 1))
-            else:
-                body = rest.strip()
+                reading = _party_reading(body, agencies)
+                out.append(_kh57_record(out, appendix, label, body, reading, text, "", number + 1, agencies))
+                continue
+            resolved = agencies.resolve(rest)
+            if resolved.ids and resolved.ok:
+                body, reading = rest.strip(), _party_reading(rest.strip(), agencies)
+                continue
+            # A one-sentence assignment with its body as subject ("2.2. Ủy ban Kiểm tra Thành ủy chủ trì ...").
+            body = _leading_agency(rest, agencies)
+            out.append(_kh57_record(out, appendix, label, body, body, rest, "", number + 1, agencies))
             continue
         if line.startswith("-"):
-            out.append(_kh57_record(out, number_label, body, line.lstrip("- "), intro, number + 1))
+            out.append(_kh57_record(out, appendix, label, body, reading, line.lstrip("- "), intro, number + 1, agencies))
         else:
             intro = nfc(line)
     return out
 
 
-def _kh57_record(out: list, label: str, body: str, text: str, intro: str, line: int) -> dict[str, str]:
-    note = "Văn bản không ghi thời hạn (no deadline in the document)."
+def _kh57_record(
+    out: list, appendix: str, label: str, body: str, reading: str, text: str, intro: str, line: int,
+    agencies: AgencyIndex,
+) -> dict[str, str]:  # fmt: skip
+    notes = []
     if intro:
-        note = f"Dẫn: {intro} {note}"
+        notes.append(f"Dẫn: {intro}")
+    if reading != body:
+        notes.append(
+            f"Cơ quan chủ trì in là “{body}”; “Đảng ủy” áp dụng cho từng tên (the heading's “Đảng ủy” governs each name)."
+        )
+    due_raw, due_note = _kh57_deadline(text)
+    notes.append(due_note or "Văn bản không ghi thời hạn (no deadline in the document).")
     return {
         "id": f"KH-57-TU-2026.{len(out) + 1:03d}",
         "doc_id": "KH-57-TU-2026",
-        "appendix": "Mục IV.1",
+        "appendix": appendix,
         "section": label,
         "section_title": nfc(body),
         "tt": label,
         "task": nfc(text),
-        "lead_agency_raw": nfc(body),
-        "coordinating_raw": "",
+        "lead_agency_raw": nfc(reading),
+        "coordinating_raw": _partners(nfc(text), agencies),
         "product": "",
-        "due_raw": "",
-        "due_scope": "not_in_document",
-        "note": note,
+        "due_raw": due_raw,
+        "due_scope": "task" if due_raw else "not_in_document",
+        "note": " ".join(notes),
         "source_line": str(line),
     }
+
+
+def _party_reading(body: str, agencies: AgencyIndex) -> str:
+    """Return "Đảng ủy X; Đảng ủy Y" for a heading "Đảng ủy X, Y" when both party committees are known, else `body`."""
+    prefix = "Đảng ủy "
+    if not body.startswith(prefix) or ", " not in body:
+        return body
+    parts = [prefix + part.strip() for part in body[len(prefix) :].split(", ")]
+    resolved = [agencies.resolve(part) for part in parts]
+    if all(item.ok and len(item.ids) == 1 for item in resolved):
+        return "; ".join(parts)
+    return body
+
+
+def _leading_agency(text: str, agencies: AgencyIndex) -> str:
+    """Return the shortest run of leading words of `text` that names an agency (the sentence's subject)."""
+    words = text.split()
+    for count in range(1, len(words) + 1):
+        candidate = " ".join(words[:count]).rstrip(",;:")
+        resolved = agencies.resolve(candidate)
+        if resolved.ids and resolved.ok:
+            return candidate
+    msg = f"KH-57-TU-2026: no agency at the start of {text[:60]!r}; add its spelling to data/agencies.csv."
+    raise ValueError(msg)
+
+
+_PARTNER = re.compile(r"phối hợp (?:chặt chẽ )?với ", re.IGNORECASE)
+_SEPARATOR = re.compile(r"^(?:, |; | và )")
+_MAX_NAME_WORDS = 10
+
+
+def _partners(text: str, agencies: AgencyIndex) -> str:
+    """Return the agencies named right after "phối hợp với" in `text`, as written ("; " between mentions).
+
+    The first name is the shortest run of words that names an agency; further names are taken while
+    they follow a separator (", ", "; ", " và ") and name another agency within a few words. What
+    follows that is the action ("... xây dựng kế hoạch"), not a partner.
+    """
+    found = []
+    for match in _PARTNER.finditer(text):
+        rest = text[match.end() :]
+        phrase = _next_name(rest, agencies, known=())
+        if not phrase:
+            continue
+        while True:
+            separator = _SEPARATOR.match(rest[len(phrase) :])
+            if not separator:
+                break
+            known = agencies.resolve(phrase).ids
+            more = _next_name(rest[len(phrase) + separator.end() :], agencies, known=known, prefix=phrase + separator.group())
+            if not more:
+                break
+            phrase = phrase + separator.group() + more
+        found.append(phrase)
+    return "; ".join(found)
+
+
+def _next_name(text: str, agencies: AgencyIndex, *, known: tuple[str, ...], prefix: str = "") -> str:
+    words = text.split(" ")
+    for count in range(1, min(len(words), _MAX_NAME_WORDS) + 1):
+        candidate = " ".join(words[:count]).rstrip(",;.")
+        resolved = agencies.resolve(prefix + candidate)
+        if resolved.ok and set(resolved.ids) - set(known):
+            return candidate
+    return ""
+
+
+_LAUNCH = re.compile(r"\(Dự kiến (?P<phrase>[^()]*?tháng (?:trong )?(?P<when>\d{1,2}/\d{4}))\)")
+
+
+def _kh57_deadline(text: str) -> tuple[str, str]:
+    """Return (due_raw, note) for a bullet that states when it is expected, else ("", "")."""
+    match = _LAUNCH.search(_ITALIC.sub("", text))
+    if not match:
+        return "", ""
+    printed = f"Dự kiến {match.group('phrase')}"
+    note = f"Thời hạn in: “{printed}”, đọc là tháng {match.group('when')} (printed words; read as month {match.group('when')})."
+    return f"tháng {match.group('when')}", note
 
 
 def source_files(path: Path = settings.DOCUMENTS_CSV) -> dict[str, str]:
@@ -182,9 +287,10 @@ def main(argv: list[str] | None = None) -> list[Path]:
     def read(doc_id: str) -> list[str]:
         return (args.seeds / files[doc_id]).read_text(encoding="utf-8").splitlines()
 
+    agencies = load_agencies()
     raw = kh_du_2026() + kh_183_2021(read("KH-183-2021")) + ctr_nq02_2026(read("CTr-NQ02-2026"))
-    raw += kh_57_tu_2026(read("KH-57-TU-2026"))
-    register = derive_register(raw, load_agencies())
+    raw += kh_57_tu_2026(read("KH-57-TU-2026"), agencies)
+    register = derive_register(raw, agencies)
     path = args.out / settings.TASKS_CSV.name
     path.parent.mkdir(parents=True, exist_ok=True)
     write_register(register, path)
