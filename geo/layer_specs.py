@@ -26,6 +26,7 @@ class LayerSpec:
     default_visible: bool
     tooltip_fields: tuple[str, ...]
     order: int
+    statuses: tuple[str, ...] = ()  # the statuses a feature of this layer may have (empty: any known status)
 
     def label(self, lang: str = "vi") -> str:
         """Return the layer's name in `lang`."""
@@ -55,6 +56,10 @@ class Registry:
                 return spec.label(lang)
         return layer_id
 
+    def statuses(self) -> dict[str, tuple[str, ...]]:
+        """Return each layer's allowed statuses (layers that list none are left out)."""
+        return {spec.id: spec.statuses for spec in self.layers if spec.statuses}
+
     def ids(self, kind: str | None = None) -> tuple[str, ...]:
         """Return the layer ids, optionally only those of `kind` ("project" or "context")."""
         return tuple(spec.id for spec in sorted(self.layers, key=lambda s: s.order) if kind in (None, spec.kind))
@@ -71,7 +76,10 @@ def load_registry(path: Path | str = LAYERS_JSON) -> Registry:
     path = Path(path)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        layers = tuple(LayerSpec(**{**item, "tooltip_fields": tuple(item.get("tooltip_fields", ()))}) for item in raw["layers"])
+        layers = tuple(
+            LayerSpec(**{**item, "tooltip_fields": tuple(item.get("tooltip_fields", ())), "statuses": tuple(item.get("statuses", ()))})
+            for item in raw["layers"]
+        )
     except (OSError, json.JSONDecodeError, KeyError, TypeError) as error:
         msg = f"{path}: cannot read the layer registry ({type(error).__name__}: {error})."
         raise DataFileError(msg) from error

@@ -16,10 +16,12 @@ Styles (told apart by more than opacity, as the legend shows):
 from __future__ import annotations
 
 import html
+import json
 
 import folium
 import geopandas as gpd
 import shapely
+from branca.element import MacroElement, Template
 
 from geo.i18n import t
 from geo.layer_specs import LayerSpec, Registry
@@ -101,56 +103,45 @@ def feature_group(
 ) -> folium.FeatureGroup:
     """Return one FeatureGroup drawing `frame` with the style of `spec` (see the module's docstring)."""
     group = folium.FeatureGroup(name=html.escape(spec.label(lang)), show=spec.default_visible)
-    if frame.empty:
-        return group
-    collection = feature_collection(frame, spec, registry, lang=lang, highlight=highlight)
-    folium.GeoJson(
-        collection,
-        name=spec.id,
-        style_function=lambda feature: feature["properties"]["style"],
-        highlight_function=lambda _: {"weight": spec.weight + 3},
-        marker=folium.CircleMarker(radius=5, fill=True, weight=2),
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        smooth_factor=1.5,
-    ).add_to(group)
-    building = [
-        f for f in collection["features"] if f["properties"]["building"] and f["geometry"]["type"] in ("LineString", "MultiLineString")
-    ]
-    if building:  # under construction: a white dotted core over the line
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": building},
-            style_function=lambda _: {"color": "#ffffff", "weight": 2, "dashArray": "1 7", "opacity": 0.95},
-            interactive=False,
-        ).add_to(group)
+    if not frame.empty:
+        collection = feature_collection(frame, spec, registry, lang=lang, highlight=highlight)
+        _FeatureLayer(collection, point_radius=5, hover_weight=spec.weight + 3).add_to(group)
     return group
 
 
 def feature_collection(
     frame: gpd.GeoDataFrame, spec: LayerSpec, registry: Registry, *, lang: str = "vi", highlight: frozenset[str] = frozenset()
 ) -> dict:
-    """Return the GeoJSON dict drawn for `frame`: id (``fid``), escaped tooltip, style; nothing else of the data."""
-    features = []
-    for geometry, (_, row) in zip(frame.geometry, frame.iterrows(), strict=True):
+    """Return the compact GeoJSON drawn for `frame`: id (``fid``), escaped tooltip (``tip``), style, and nothing else.
+
+    Styles are listed once in ``styles`` and each feature names its own by position (``s``),
+    so thousands of features do not repeat the same style.
+    """
+    features, styles, index = [], [], {}
+    wanted = ("id", "name", "name_en", "status", "status_as_of", "status_basis", "geometry_quality", "line", *spec.tooltip_fields)
+    columns = [c for c in dict.fromkeys(wanted) if c in frame]
+    for geometry, row in zip(frame.geometry, frame[columns].to_dict("records"), strict=True):
         if geometry is None or geometry.is_empty:
             continue
-        fid = str(row.get("id", row.name))
-        props = {
-            "fid": fid,
-            "tip": _tooltip(row, spec, registry, lang),
-            "style": feature_style(row, spec, registry, hot=fid in highlight),
-            "geometry_quality": row.get("geometry_quality"),
-            "building": _status(row) == "under construction" or row.get("status_basis") == "target",
-        }
+        fid = str(row.get("id"))
+        style = feature_style(row, spec, registry, hot=fid in highlight)
+        key = json.dumps(style, sort_keys=True)
+        if key not in index:
+            index[key] = len(styles)
+            styles.append(style)
+        props = {"fid": fid, "tip": _tooltip(row, spec, registry, lang), "s": index[key],
+                 "geometry_quality": row.get("geometry_quality"),
+                 "b": int(_status(row) == "under construction" or row.get("status_basis") == "target")}  # fmt: skip
         features.append({"type": "Feature", "properties": props, "geometry": geometry.__geo_interface__})
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": features, "styles": styles}
 
 
 def label_group(visible: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     """Return the name labels of stations, lines, bridges and zones; each shows from its layer's zoom (CSS class ``hn-zN``)."""
     group = folium.FeatureGroup(name=html.escape(t("map.labels", lang)), show=True)
-    for _, row in visible[visible["layer"].isin(list(LABELLED_LAYERS))].iterrows():
-        geometry = row.geometry
-        if geometry is None or geometry.is_empty:
+    labels = []
+    for geometry, row in zip(visible.geometry, visible.to_dict("records"), strict=True):
+        if row.get("layer") not in LABELLED_LAYERS or geometry is None or geometry.is_empty:
             continue
         anchor = geometry.interpolate(0.5, normalized=True) if geometry.geom_type == "LineString" else geometry.representative_point()
         if not isinstance(anchor, shapely.Point):
@@ -158,13 +149,76 @@ def label_group(visible: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.Featur
         name = row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name")
         if row["layer"] == "metro_line" and isinstance(row.get("line"), str):
             name = t("map.line_label", lang, line=row["line"])
-        zoom = LABELLED_LAYERS[row["layer"]]
-        folium.Marker(
-            location=(anchor.y, anchor.x),
-            icon=folium.DivIcon(html=f'<span class="hn-label hn-z{zoom}">{html.escape(str(name))}</span>', icon_size=(0, 0)),
-            interactive=False,
-        ).add_to(group)
+        labels.append([round(anchor.y, 5), round(anchor.x, 5), str(name), LABELLED_LAYERS[row["layer"]]])
+    if labels:
+        _LabelLayer(labels).add_to(group)
     return group
+
+
+class _FeatureLayer(MacroElement):
+    """A compact GeoJSON layer: styles by index, escaped tooltips, hover, a white core over lines being built.
+
+    Clicks reach streamlit-folium through the parent group (``last_active_drawing`` with the ``fid``).
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+            var data = {{ this.data|tojson }}, styles = data.styles;
+            var layer = L.geoJSON(data, {
+                style: function (f) { return styles[f.properties.s]; },
+                pointToLayer: function (f, latlng) {
+                    return L.circleMarker(latlng, Object.assign({radius: {{ this.point_radius }}}, styles[f.properties.s]));
+                },
+                onEachFeature: function (f, l) {
+                    l.bindTooltip(f.properties.tip, {sticky: true});
+                    l.on('mouseover', function () { if (l.setStyle) { l.setStyle({weight: {{ this.hover_weight }}}); } });
+                    l.on('mouseout', function () { if (l.setStyle) { l.setStyle(styles[f.properties.s]); } });
+                }
+            });
+            layer.addTo({{ this._parent.get_name() }});
+            var building = data.features.filter(function (f) {
+                return f.properties.b && (f.geometry.type === 'LineString' || f.geometry.type === 'MultiLineString');
+            });
+            if (building.length) {
+                L.geoJSON({type: 'FeatureCollection', features: building}, {interactive: false,
+                    style: function () { return {color: '#ffffff', weight: 2, dashArray: '1 7', opacity: 0.95}; }
+                }).addTo({{ this._parent.get_name() }});
+            }
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, data: dict, *, point_radius: int, hover_weight: int) -> None:
+        super().__init__()
+        self._name = "FeatureLayer"
+        self.data = data
+        self.point_radius = point_radius
+        self.hover_weight = hover_weight
+
+
+class _LabelLayer(MacroElement):
+    """Name labels as text (never HTML): [lat, lon, text, zoom from which it shows]."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+            var labels = {{ this.labels|tojson }};
+            labels.forEach(function (item) {
+                var span = document.createElement('span');
+                span.className = 'hn-label hn-z' + item[3];
+                span.textContent = item[2];
+                L.marker([item[0], item[1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({html: span, className: '', iconSize: [0, 0]})}).addTo({{ this._parent.get_name() }});
+            });
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, labels: list) -> None:
+        super().__init__()
+        self._name = "LabelLayer"
+        self.labels = labels
 
 
 def _status(row) -> str:

@@ -45,6 +45,8 @@ def base_figure(lang: str, basemap: str, initial: tuple[float, float, int]) -> f
 def line_names(lang: str) -> dict[str, str]:
     """Return metro line id -> short name, for the legend's line colours."""
     features = _cache.features()
+    if "line" not in features.columns:
+        return {}
     lines = features[features["layer"] == "metro_line"]
     return {str(line): str(line) for line in lines["line"].dropna().unique()}
 

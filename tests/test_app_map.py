@@ -26,7 +26,7 @@ def expected(choice: TaskFilter, tasks, agencies) -> tuple[int, int]:
 
 def test_default_shows_every_feature(tasks, agencies):
     n_features, n_tasks = expected(TaskFilter(as_of=date(2026, 11, 22)), tasks, agencies)
-    assert n_features == len(DATA.features) == 113
+    assert n_features == len(DATA.features) == 121
     app = run_map(f_as_of=date(2026, 11, 22))
     assert counts_line(app) == f"**{n_features} đối tượng trên bản đồ** · **{n_tasks} nhiệm vụ khớp bộ lọc (trên tổng {len(DATA.tasks)})**"
 

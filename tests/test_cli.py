@@ -117,5 +117,6 @@ def test_python_dash_m_geo_still_runs():
     result = subprocess.run([sys.executable, "-m", "geo", "tasks", "--doc", "KH-57-TU-2026", "--json"], cwd=settings.ROOT,
                             capture_output=True, text=True, check=False)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    expected = sum(1 for row in csv.DictReader(open(settings.TASKS_CSV, encoding="utf-8")) if row["doc_id"] == "KH-57-TU-2026")
+    with open(settings.TASKS_CSV, encoding="utf-8") as handle:
+        expected = sum(1 for row in csv.DictReader(handle) if row["doc_id"] == "KH-57-TU-2026")
     assert len(json.loads(result.stdout)) == expected > 0

@@ -6,7 +6,7 @@ from shapely.geometry import LineString, Point
 from geo.features import load_features
 from geo.layer_specs import load_registry
 from geo.mapdata import light_geometry
-from layers.render import base_map, feature_group, project_map
+from layers.render import base_map, feature_collection, feature_group, project_map
 
 EVIL = "<img src=x onerror=alert(1)>"
 
@@ -39,11 +39,25 @@ def test_html_in_names_is_escaped():
 
 def test_schematic_is_dashed_and_osm_is_not():
     registry = load_registry()
-    group = feature_group(registry.get("bridge"), evil_frame(), registry)
-    geojson = next(iter(group._children.values()))
-    styles = {f["properties"]["fid"]: geojson.style_function(f) for f in geojson.data["features"]}
+    collection = feature_collection(evil_frame(), registry.get("bridge"), registry)
+    styles = {f["properties"]["fid"]: collection["styles"][f["properties"]["s"]] for f in collection["features"]}
     assert styles["evil-1"]["dashArray"] == "8 6"
     assert styles["evil-2"]["dashArray"] is None
+
+
+def test_statuses_are_told_apart_by_more_than_opacity():
+    from layers.features import feature_style
+
+    spec = load_registry().get("metro_line")
+    registry = load_registry()
+    row = {"geometry_quality": "osm", "line": "3-elevated"}
+    operating, building, planned = (feature_style({**row, "status_as_of": s}, spec, registry) for s in ("operating", "under construction", "planned"))
+    assert operating["weight"] > building["weight"] > planned["weight"]
+    assert feature_style({**row, "status_as_of": "operating"}, spec, registry)["color"] != feature_style(
+        {**row, "line": "2A", "status_as_of": "operating"}, spec, registry)["color"]  # each line its own colour
+    station = load_registry().get("metro_station")
+    filled, ring, hollow = (feature_style({"status_as_of": s, "geometry_quality": "osm"}, station, registry) for s in ("operating", "under construction", "planned"))
+    assert filled["fillOpacity"] > 0.5 and ring["fillColor"] == "#ffffff" and hollow["fillOpacity"] == 0.0
 
 
 def test_attribution_legend_and_local_leaflet():

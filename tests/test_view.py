@@ -63,9 +63,9 @@ def test_past_due_boundary_through_the_pipeline(data, as_of, passed):
 
 def test_default_view_shows_every_feature_and_counts_add_up(data):
     view = build_view(data, TaskFilter(as_of=date(2026, 11, 22)))
-    assert len(view.features) == len(data.features) == 113
+    assert len(view.features) == len(data.features) == 121
     counts = view.counts()
-    assert sum(counts["features_per_layer"].values()) == counts["features"] == 113
+    assert sum(counts["features_per_layer"].values()) == counts["features"] == 121
     assert counts["tasks"] == counts["tasks_total"] == len(rows(settings.TASKS_CSV))
     linked = {row["task_id"] for row in rows(settings.LINKS_CSV)}
     assert counts["tasks_on_map"] == len(linked)
@@ -113,7 +113,7 @@ def test_data_is_passed_in(tmp_path, data):
     other = load_data(copy)
     view = build_view(other, TaskFilter(as_of=date(2026, 11, 22)))
     assert view.counts()["tasks_on_map"] == 0
-    assert len(view.features) == 113  # no filter: features without links still show
+    assert len(view.features) == 121  # no filter: features without links still show
     assert build_view(data, TaskFilter(as_of=date(2026, 11, 22))).counts()["tasks_on_map"] > 0
 
 
