@@ -110,14 +110,22 @@ def feature_group(
 
 
 def feature_collection(
-    frame: gpd.GeoDataFrame, spec: LayerSpec, registry: Registry, *, lang: str = "vi", highlight: frozenset[str] = frozenset()
+    frame: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    registry: Registry,
+    *,
+    lang: str = "vi",
+    highlight: frozenset[str] = frozenset(),
+    full_tips: bool = False,
 ) -> dict:
-    """Return the compact GeoJSON drawn for `frame`: id (``fid``), escaped tooltip (``tip``), style, and nothing else.
+    """Return the compact GeoJSON drawn for `frame`: id (``fid``), escaped tooltip, style, and nothing else of the data.
 
-    Styles are listed once in ``styles`` and each feature names its own by position (``s``),
-    so thousands of features do not repeat the same style.
+    Styles and the tooltips' repeated tails (status, provenance) are listed once (``styles``,
+    ``tails``) and each feature names its own by position (``s``, ``k``): thousands of features
+    do not repeat them. ``t`` is the tooltip's own part (the name); ``q`` the geometry quality;
+    ``b`` marks a line being built. With `full_tips`, ``tip`` holds the whole tooltip too.
     """
-    features, styles, index = [], [], {}
+    features, styles, tails, style_index, tail_index = [], [], [], {}, {}
     wanted = ("id", "name", "name_en", "status", "status_as_of", "status_basis", "geometry_quality", "line", *spec.tooltip_fields)
     columns = [c for c in dict.fromkeys(wanted) if c in frame]
     for geometry, row in zip(frame.geometry, frame[columns].to_dict("records"), strict=True):
@@ -126,14 +134,19 @@ def feature_collection(
         fid = str(row.get("id"))
         style = feature_style(row, spec, registry, hot=fid in highlight)
         key = json.dumps(style, sort_keys=True)
-        if key not in index:
-            index[key] = len(styles)
+        style_index.setdefault(key, len(style_index))
+        if style_index[key] == len(styles):
             styles.append(style)
-        props = {"fid": fid, "tip": _tooltip(row, spec, registry, lang), "s": index[key],
-                 "geometry_quality": row.get("geometry_quality"),
+        head, tail = _tooltip_parts(row, spec, registry, lang)
+        tail_index.setdefault(tail, len(tail_index))
+        if tail_index[tail] == len(tails):
+            tails.append(tail)
+        props = {"fid": fid, "t": head, "k": tail_index[tail], "s": style_index[key], "q": row.get("geometry_quality"),
                  "b": int(_status(row) == "under construction" or row.get("status_basis") == "target")}  # fmt: skip
+        if full_tips:
+            props["tip"] = "<br>".join(part for part in (head, tail) if part)
         features.append({"type": "Feature", "properties": props, "geometry": geometry.__geo_interface__})
-    return {"type": "FeatureCollection", "features": features, "styles": styles}
+    return {"type": "FeatureCollection", "features": features, "styles": styles, "tails": tails}
 
 
 def label_group(visible: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
@@ -164,14 +177,15 @@ class _FeatureLayer(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function () {
-            var data = {{ this.data|tojson }}, styles = data.styles;
+            var data = {{ this.data_json|safe }}, styles = data.styles, tails = data.tails;
             var layer = L.geoJSON(data, {
                 style: function (f) { return styles[f.properties.s]; },
                 pointToLayer: function (f, latlng) {
                     return L.circleMarker(latlng, Object.assign({radius: {{ this.point_radius }}}, styles[f.properties.s]));
                 },
                 onEachFeature: function (f, l) {
-                    l.bindTooltip(f.properties.tip, {sticky: true});
+                    var tail = tails[f.properties.k];
+                    l.bindTooltip(f.properties.t + (f.properties.t && tail ? '<br>' : '') + (tail || ''), {sticky: true});
                     l.on('mouseover', function () { if (l.setStyle) { l.setStyle({weight: {{ this.hover_weight }}}); } });
                     l.on('mouseout', function () { if (l.setStyle) { l.setStyle(styles[f.properties.s]); } });
                 }
@@ -192,7 +206,7 @@ class _FeatureLayer(MacroElement):
     def __init__(self, data: dict, *, point_radius: int, hover_weight: int) -> None:
         super().__init__()
         self._name = "FeatureLayer"
-        self.data = data
+        self.data_json = compact_json(data)
         self.point_radius = point_radius
         self.hover_weight = hover_weight
 
@@ -203,7 +217,7 @@ class _LabelLayer(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function () {
-            var labels = {{ this.labels|tojson }};
+            var labels = {{ this.labels_json|safe }};
             labels.forEach(function (item) {
                 var span = document.createElement('span');
                 span.className = 'hn-label hn-z' + item[3];
@@ -218,7 +232,7 @@ class _LabelLayer(MacroElement):
     def __init__(self, labels: list) -> None:
         super().__init__()
         self._name = "LabelLayer"
-        self.labels = labels
+        self.labels_json = compact_json(labels)
 
 
 def _status(row) -> str:
@@ -226,21 +240,31 @@ def _status(row) -> str:
     return status if isinstance(status, str) else str(row.get("status"))
 
 
-def _tooltip(row, spec: LayerSpec, registry: Registry, lang: str) -> str:
-    """Return the escaped tooltip: the layer's ``tooltip_fields`` (from data/layers.json), then the provenance."""
+def compact_json(value: object) -> str:
+    """Return `value` as JSON without spaces, safe inside a ``<script>`` (``<``, ``>``, ``&`` escaped)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _tooltip_parts(row, spec: LayerSpec, registry: Registry, lang: str) -> tuple[str, str]:
+    """Return the escaped tooltip in two parts: the feature's own fields, and the tail many features share.
+
+    The head holds the layer's ``tooltip_fields`` (data/layers.json) other than the status; the
+    tail the status on the day and the provenance.
+    """
     label = "label_en" if lang == "en" else "label_vi"
-    parts = []
+    head, tail = [], []
     for name in spec.tooltip_fields:
         if name == "name":
-            value = row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name")
+            head.append(row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name"))
         elif name == "status":
             status = _status(row)
             value = registry.status_styles.get(status, {}).get(label, status)
             if row.get("status_basis") == "target":
                 value = f"{value} ({t('map.status_target', lang)})"
+            tail.append(value)
         else:
             value = row.get(name)
-            value = f"{t('tcol.' + name, lang)}: {value}" if value not in (None, "") and value == value else None
-        parts.append(value)
-    parts.append(registry.quality_styles.get(row.get("geometry_quality"), {}).get(label, row.get("geometry_quality")))
-    return "<br>".join(html.escape(str(part)) for part in parts if part)
+            head.append(f"{t('tcol.' + name, lang)}: {value}" if value not in (None, "") and value == value else None)
+    tail.append(registry.quality_styles.get(row.get("geometry_quality"), {}).get(label, row.get("geometry_quality")))
+    return tuple("<br>".join(html.escape(str(part)) for part in parts if part) for parts in (head, tail))

@@ -75,12 +75,12 @@ def tod_map(
     points = stations
     station_group = folium.FeatureGroup(name=html.escape(registry.get("metro_station").label(lang)))
     folium.GeoJson(
-        feature_collection(points, registry.get("metro_station"), registry, lang=lang),
+        feature_collection(points, registry.get("metro_station"), registry, lang=lang, full_tips=True),
         marker=folium.CircleMarker(radius=4, fill=True, weight=1),
         style_function=lambda f: {
             "color": "#000",
-            "fillColor": "#fff" if f["properties"]["geometry_quality"] == "schematic" else "#000",
-            "dashArray": "2 2" if f["properties"]["geometry_quality"] == "schematic" else None,
+            "fillColor": "#fff" if f["properties"]["q"] == "schematic" else "#000",
+            "dashArray": "2 2" if f["properties"]["q"] == "schematic" else None,
             "fillOpacity": 1,
         },
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
