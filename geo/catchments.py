@@ -13,7 +13,7 @@ import geopandas as gpd
 import shapely
 
 from geo import settings
-from geo.errors import InvalidArgumentError, UnknownValueError
+from geo.errors import InvalidArgumentError, UnknownValueError, problem
 
 QUAD_SEGS = 32  # 128-gon circles: area within 0.05% of pi r^2
 STUDY_AREAS = ("city", "urban", "inside_vd3")
@@ -106,6 +106,5 @@ def circle_catchments(stations: gpd.GeoDataFrame, radius_m: float) -> gpd.GeoDat
 def check_radius(radius_m: float) -> float:
     """Return `radius_m` if it is within the allowed range, else raise InvalidArgumentError."""
     if not settings.TOD_RADIUS_MIN_M <= float(radius_m) <= settings.TOD_RADIUS_MAX_M:
-        msg = f"radius_m must be between {settings.TOD_RADIUS_MIN_M} and {settings.TOD_RADIUS_MAX_M} m, got {radius_m}."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.radius_range", low=settings.TOD_RADIUS_MIN_M, high=settings.TOD_RADIUS_MAX_M, radius=radius_m)
     return float(radius_m)

@@ -1,10 +1,28 @@
-"""Exception classes of the project; pages catch only these."""
+"""Exception classes of the project; pages catch only these.
+
+An error a planner can meet carries a catalogue key and its values (:func:`problem`),
+so the page shows it in the interface language (:meth:`PlanningMapError.text`);
+``str(error)`` is the English text, for the command line and logs.
+"""
 
 from __future__ import annotations
 
 
 class PlanningMapError(Exception):
     """Base class of every error the project raises on purpose."""
+
+    def __init__(self, *args: object, key: str = "", values: dict[str, object] | None = None) -> None:
+        super().__init__(*args)
+        self.key = key
+        self.values = dict(values or {})
+
+    def text(self, lang: str = "en") -> str:
+        """Return the message in `lang` (the catalogue's wording when the error has a key, else the English text)."""
+        if not self.key:
+            return str(self)
+        from geo.i18n import t
+
+        return t(self.key, lang, **self.values)
 
 
 class DataFileError(PlanningMapError):
@@ -25,3 +43,10 @@ class InvalidArgumentError(PlanningMapError):
 
 class NetworkFileError(PlanningMapError):
     """A street-network file is not a usable walking network."""
+
+
+def problem(kind: type[PlanningMapError], key: str, **values: object) -> PlanningMapError:
+    """Return an error of `kind` whose English text is the catalogue's `key` filled with `values`."""
+    from geo.i18n import t
+
+    return kind(t(key, "en", **values), key=key, values=values)

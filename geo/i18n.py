@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
+from geo.catalogue_errors import ERROR_STRINGS
 from geo.catalogue_map import MAP_STRINGS
 
 LANGUAGES: Final[tuple[str, ...]] = ("vi", "en")
@@ -385,8 +386,9 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
 }
 
 
-for _lang, _strings in MAP_STRINGS.items():
-    CATALOGUE[_lang].update(_strings)
+for _extra in (MAP_STRINGS, ERROR_STRINGS):
+    for _lang, _strings in _extra.items():
+        CATALOGUE[_lang].update(_strings)
 
 
 def t(key: str, lang: str = "vi", **values: object) -> str:

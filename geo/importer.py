@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.agencies import AgencyIndex
-from geo.errors import ImportFileError
+from geo.errors import ImportFileError, problem
 from geo.register import derive_register
 from geo.tables import ROW_COLUMN, read_table
 from geo.text import nfc
@@ -74,23 +74,17 @@ def import_tasks(path: Path | str, agencies: AgencyIndex, *, doc_id: str, due_sc
     """
     path = Path(path)
     if not nfc(doc_id):
-        msg = "doc_id is empty: give the new document an id such as 'KH-12-2027'."
-        raise ImportFileError(msg)
+        raise problem(ImportFileError, "err.doc_id_empty")
     if path.suffix.lower() not in SUFFIXES:
-        msg = f"{path.name}: expected a .csv or .xlsx file, got {path.suffix or 'no extension'!r}."
-        raise ImportFileError(msg)
+        raise problem(ImportFileError, "err.import_suffix", name=path.name, suffix=repr(path.suffix or "no extension"))
     if not path.exists():
-        msg = f"{path}: file not found."
-        raise ImportFileError(msg)
+        raise problem(ImportFileError, "err.file_not_found", name=path.name)
     table = read_table(path)
     table.columns = [nfc(str(column)).lower() for column in table.columns]
     missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
     if missing:
-        msg = (
-            f"{path.name}: missing column(s) {missing}. The first row must name the columns "
-            f"{list(REQUIRED_COLUMNS)} (and optionally {list(OPTIONAL_COLUMNS)}); found {list(table.columns)}."
-        )
-        raise ImportFileError(msg)
+        raise problem(ImportFileError, "err.missing_columns", name=path.name, missing=missing, required=list(REQUIRED_COLUMNS),
+                      optional=list(OPTIONAL_COLUMNS), found=list(table.columns))  # fmt: skip
     raw, numbers = [], []
     for position, (_, row) in enumerate(table.iterrows()):
         record = {column: nfc(row.get(column, "")) for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}

@@ -14,7 +14,7 @@ import geopandas as gpd
 import shapely
 
 from geo import settings
-from geo.errors import InvalidArgumentError, UnknownValueError
+from geo.errors import InvalidArgumentError, UnknownValueError, problem
 
 MAX_POLYGON_VERTICES = 500
 NEAR_RADIUS_MAX_M = 20_000.0
@@ -25,15 +25,12 @@ def parse_near(text: str) -> tuple[float, float, float]:
     try:
         lat, lon, radius = (float(part) for part in text.split(","))
     except ValueError as error:
-        msg = f"near must be 'lat,lon,radius_m' (e.g. '21.0285,105.8542,800'), got {text!r}."
-        raise InvalidArgumentError(msg) from error
+        raise problem(InvalidArgumentError, "err.near_format", text=text) from error
     west, south, east, north = settings.REGION_BOUNDS_4326
     if not (south <= lat <= north and west <= lon <= east):
-        msg = f"near: the point ({lat}, {lon}) is outside the Hà Nội region; latitude comes first (about 21), then longitude (about 105.8)."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.near_region", lat=lat, lon=lon)
     if not 0 < radius <= NEAR_RADIUS_MAX_M:
-        msg = f"near: the radius must be between 0 and {NEAR_RADIUS_MAX_M:g} m, got {radius:g}."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.near_radius", limit=NEAR_RADIUS_MAX_M, radius=radius)
     return lat, lon, radius
 
 
@@ -42,24 +39,19 @@ def parse_within(text: str) -> shapely.Polygon:
     try:
         points = [tuple(float(value) for value in pair.split()) for pair in text.split(";") if pair.strip()]
     except ValueError as error:
-        msg = "within must be 'lon lat;lon lat;...' (a polygon's corners)."
-        raise InvalidArgumentError(msg) from error
+        raise problem(InvalidArgumentError, "err.within_format") from error
     if len(points) < 3 or any(len(point) != 2 for point in points):
-        msg = "within: a polygon needs at least 3 corners, each 'lon lat'."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.within_corners")
     if len(points) > MAX_POLYGON_VERTICES:
-        msg = f"within: {len(points)} corners, over the limit of {MAX_POLYGON_VERTICES}."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.within_too_many", n=len(points), limit=MAX_POLYGON_VERTICES)
     polygon = shapely.Polygon(points)
     west, south, east, north = settings.REGION_BOUNDS_4326
     if not shapely.box(west, south, east, north).contains(polygon):
-        msg = "within: the polygon reaches outside the Hà Nội region (corners are 'lon lat', longitude first)."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.within_region")
     if not polygon.is_valid:
         polygon = shapely.make_valid(polygon)
     if polygon.area == 0:
-        msg = "within: the polygon has no area."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.within_no_area")
     return polygon
 
 
@@ -83,8 +75,7 @@ def place_area(*, wards: Sequence[str] = (), near: str = "", within: str = "", u
     if wards:
         unknown = sorted(set(wards) - set(units["name"]))
         if unknown:
-            msg = f"Unknown ward/commune name(s) {unknown}; names are those of the 2025 units, e.g. 'Phường Hoàn Kiếm'."
-            raise UnknownValueError(msg)
+            raise problem(UnknownValueError, "err.unknown_wards", names=unknown)
         chosen = units[units["name"].isin(wards)].to_crs(settings.CRS_MEASURE)
         parts.append(shapely.union_all(chosen.geometry.values))
     if near:

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from geo import settings
-from geo.errors import InvalidArgumentError
+from geo.errors import InvalidArgumentError, problem
 
 
 @dataclass(frozen=True)
@@ -102,26 +102,21 @@ def read_population_layer(path, column: str, *, label: str | None = None) -> gpd
     try:
         size = Path(path).stat().st_size
     except OSError as error:
-        msg = f"{name}: cannot be read ({error.strerror or error})."
-        raise InvalidArgumentError(msg) from error
+        raise problem(InvalidArgumentError, "err.cannot_read", name=name, detail=str(error.strerror or error)) from error
     if size > settings.MAX_UPLOAD_BYTES:
-        msg = f"{name}: the file is {size / 2**20:.1f} MiB, over the limit of {settings.MAX_UPLOAD_BYTES / 2**20:.0f} MiB."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.file_too_big", name=name, size=size / 2**20, limit=settings.MAX_UPLOAD_BYTES / 2**20)
     try:
         frame = gpd.read_file(path)
     except Exception as error:  # pyogrio raises several types
-        msg = f"{name}: cannot be read as GeoJSON or GeoPackage ({type(error).__name__}: {error})."
-        raise InvalidArgumentError(msg.replace(str(path), name)) from error
+        detail = f"{type(error).__name__}: {error}".replace(str(path), name)
+        raise problem(InvalidArgumentError, "err.layer_unreadable", name=name, detail=detail) from error
     if frame.crs is None:
-        msg = f"{name}: the layer has no CRS; save it with its CRS (e.g. EPSG:4326 or EPSG:32648)."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.no_crs", name=name)
     if column not in frame.columns:
-        msg = f"{name}: no column {column!r}; columns are {[c for c in frame.columns if c != 'geometry']}."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.no_column", name=name, column=column, columns=[c for c in frame.columns if c != "geometry"])
     vertices = int(shapely.get_num_coordinates(frame.geometry.values).sum())
     if vertices > settings.MAX_VERTICES:
-        msg = f"{name}: {vertices:,} vertices, over the limit of {settings.MAX_VERTICES:,}; simplify the layer first."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.too_many_vertices", name=name, n=vertices, limit=settings.MAX_VERTICES)
     polygons = frame.geometry.notna() & frame.geom_type.isin(["Polygon", "MultiPolygon"])
     if (~polygons).any():
         warnings.warn(f"{name}: {int((~polygons).sum())} feature(s) without a polygon left out.", stacklevel=2)
@@ -129,14 +124,9 @@ def read_population_layer(path, column: str, *, label: str | None = None) -> gpd
     if frame.crs.is_geographic and not frame.empty:
         west, south, east, north = frame.total_bounds
         if max(abs(west), abs(east)) > 180 or max(abs(south), abs(north)) > 90:
-            msg = (
-                f"{name}: coordinates such as ({west:.0f}, {south:.0f}) are not degrees, but the file says {frame.crs.to_string()}; "
-                "the layer was probably saved with the wrong CRS (metres labelled as EPSG:4326). Save it with its true CRS."
-            )
-            raise InvalidArgumentError(msg)
+            raise problem(InvalidArgumentError, "err.not_degrees", name=name, x=west, y=south, crs=frame.crs.to_string())
     if frame.empty:
-        msg = f"{name}: no polygon in the layer; population must be given by area (wards, grid cells)."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.no_polygon", name=name)
     invalid = ~frame.geometry.is_valid
     if invalid.any():
         warnings.warn(f"{name}: {int(invalid.sum())} invalid geometries repaired with make_valid.", stacklevel=2)
@@ -146,8 +136,7 @@ def read_population_layer(path, column: str, *, label: str | None = None) -> gpd
     if bad.any():
         warnings.warn(f"{name}: {int(bad.sum())} non-numeric value(s) in {column!r} treated as unknown.", stacklevel=2)
     if values.isna().all():
-        msg = f"{name}: column {column!r} has no numeric value."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.no_numeric", name=name, column=column)
     names = frame["name"].astype(str) if "name" in frame.columns else pd.Series([f"#{i + 1}" for i in range(len(frame))], index=frame.index)
     out = gpd.GeoDataFrame({"name": names, "population": values}, geometry=frame.geometry.values, crs=frame.crs)
     out = out.to_crs(settings.CRS_MEASURE)
@@ -174,21 +163,16 @@ def check_population_values(units: gpd.GeoDataFrame, *, label: str) -> None:
 
     infinite = known & ~np.isfinite(values)
     if infinite.any():
-        msg = f"{label}: {int(infinite.sum())} population value(s) are not finite numbers ({listed(infinite)})."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.not_finite", name=label, n=int(infinite.sum()), units=listed(infinite))
     negative = known & (values < 0)
     if negative.any():
-        msg = f"{label}: {int(negative.sum())} negative population value(s) ({listed(negative)}); a population cannot be below 0."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.negative", name=label, n=int(negative.sum()), units=listed(negative))
     area_km2 = shapely.area(units.geometry.values) / 1e6
     density = np.divide(values, area_km2, out=np.zeros_like(values), where=(area_km2 > 0) & known)
     absurd = known & ((density > settings.MAX_POPULATION_DENSITY_KM2) | ((area_km2 <= 0) & (values > 0)))
     if absurd.any():
-        msg = (
-            f"{label}: {int(absurd.sum())} unit(s) hold more than {settings.MAX_POPULATION_DENSITY_KM2:,.0f} persons per km² "
-            f"({listed(absurd)}); check the column and the units' areas."
-        )
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.absurd", name=label, n=int(absurd.sum()), limit=settings.MAX_POPULATION_DENSITY_KM2,
+                      units=listed(absurd))  # fmt: skip
     geoms = units.geometry.values
     left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
     pairs = left < right
@@ -203,8 +187,4 @@ def check_population_values(units: gpd.GeoDataFrame, *, label: str) -> None:
                 f"{names[a]} / {names[b]} ({area / 1e6:.3f} km²)"
                 for a, b, area in list(zip(left[overlapping], right[overlapping], shared[overlapping], strict=True))[:5]
             )
-            msg = (
-                f"{label}: {int(overlapping.sum())} pair(s) of units overlap ({shown}); area weighting would count the "
-                "people in the overlap twice. Give a layer whose units do not overlap."
-            )
-            raise InvalidArgumentError(msg)
+            raise problem(InvalidArgumentError, "err.overlap", name=label, n=int(overlapping.sum()), pairs=shown)

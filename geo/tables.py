@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import settings
-from geo.errors import ImportFileError
+from geo.errors import ImportFileError, problem
 
 ROW_COLUMN = "_row"  # the spreadsheet row number of each record (the header is row 1)
 _SEPARATORS = ",;\t"
@@ -46,22 +46,19 @@ def read_table(path: Path | str) -> pd.DataFrame:
     path = Path(path)
     size = path.stat().st_size
     if size > settings.MAX_UPLOAD_BYTES:
-        msg = f"{path.name}: the file is {_mib(size)}, over the limit of {_mib(settings.MAX_UPLOAD_BYTES)}."
-        raise ImportFileError(msg)
+        raise problem(ImportFileError, "err.file_too_big", name=path.name, size=size / 2**20, limit=settings.MAX_UPLOAD_BYTES / 2**20)
     rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path.name, path.read_bytes())
     return _frame(path.name, rows)
 
 
 def _frame(name: str, rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
     if not rows:
-        msg = f"{name}: the file is empty; the first row must name the columns."
-        raise ImportFileError(msg)
+        raise problem(ImportFileError, "err.table_empty", name=name)
     (_, header), body = rows[0], rows[1:]
     while header and not header[-1].strip():
         header = header[:-1]
     if len(header) > settings.MAX_TABLE_COLUMNS:
-        msg = f"{name}: {len(header)} columns, over the limit of {settings.MAX_TABLE_COLUMNS}."
-        raise ImportFileError(msg)
+        raise problem(ImportFileError, "err.too_many_columns", name=name, n=len(header), limit=settings.MAX_TABLE_COLUMNS)
     records, too_long = [], []
     for number, cells in body:
         if not any(str(cell).strip() for cell in cells):
@@ -74,14 +71,9 @@ def _frame(name: str, rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
         records.append([*cells, number])
     if too_long:
         shown = ", ".join(str(n) for n in too_long[:10]) + (" …" if len(too_long) > 10 else "")
-        msg = (
-            f"{name}: row(s) {shown} have more fields than the header ({len(header)} columns); nothing was imported, "
-            "so no column is shifted. Put quotes around cells that contain the separator, or fix those rows."
-        )
-        raise ImportFileError(msg)
+        raise problem(ImportFileError, "err.extra_fields", name=name, rows=shown, n=len(header))
     if len(records) > settings.MAX_TABLE_ROWS:
-        msg = f"{name}: {len(records)} rows, over the limit of {settings.MAX_TABLE_ROWS}."
-        raise ImportFileError(msg)
+        raise problem(ImportFileError, "err.too_many_rows", name=name, n=len(records), limit=settings.MAX_TABLE_ROWS)
     return pd.DataFrame(records, columns=[*[str(column) for column in header], ROW_COLUMN])
 
 
@@ -100,15 +92,12 @@ def _csv_rows(name: str, raw: bytes) -> list[tuple[int, list[str]]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
         for cells in reader:
             if len(rows) > settings.MAX_TABLE_ROWS + 1:
-                msg = f"{name}: more than {settings.MAX_TABLE_ROWS} rows, over the limit."
-                raise ImportFileError(msg)
+                raise problem(ImportFileError, "err.more_rows_than", name=name, limit=settings.MAX_TABLE_ROWS)
             rows.append((reader.line_num, cells))
     except csv.Error as error:
         if "field larger than field limit" in str(error):
-            msg = f"{name}: a cell near line {reader.line_num} is longer than the limit of {settings.MAX_CELL_CHARS} characters."
-        else:
-            msg = f"{name}: cannot be read as CSV near line {reader.line_num} ({error})."
-        raise ImportFileError(msg) from error
+            raise problem(ImportFileError, "err.csv_cell_too_long", name=name, line=reader.line_num, limit=settings.MAX_CELL_CHARS) from error
+        raise problem(ImportFileError, "err.csv_unreadable", name=name, line=reader.line_num, detail=str(error)) from error
     finally:
         csv.field_size_limit(limit)
     return _numbered(rows)
@@ -124,18 +113,13 @@ def _decode(name: str, raw: bytes) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as error:
-            msg = f"{name}: marked as UTF-16 but not valid UTF-16 ({error.reason} at byte {error.start})."
-            raise ImportFileError(msg) from error
+            raise problem(ImportFileError, "err.bad_utf16", name=name, detail=f"{error.reason} at byte {error.start}") from error
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         undefined = sorted({byte for byte in raw if byte in _CP1258_UNDEFINED})
         if undefined:
-            msg = (
-                f"{name}: not UTF-8 text ({error.reason} at byte {error.start}) nor Windows-1258. "
-                "Save the CSV as UTF-8 (Excel: 'CSV UTF-8')."
-            )
-            raise ImportFileError(msg) from error
+            raise problem(ImportFileError, "err.bad_encoding", name=name, detail=f"{error.reason} at byte {error.start}") from error
         return raw.decode("cp1258")  # Vietnamese Windows' code page: Excel's "CSV" on a Vietnamese system
 
 
@@ -144,30 +128,25 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as error:
-        msg = f"{path.name}: cannot be read as a table (not an XLSX workbook: {error})."
-        raise ImportFileError(msg) from error
+        raise problem(ImportFileError, "err.not_xlsx", name=path.name, detail=str(error)) from error
     if unpacked > settings.MAX_DECOMPRESSED_BYTES:
-        msg = f"{path.name}: unpacks to {_mib(unpacked)}, over the limit of {_mib(settings.MAX_DECOMPRESSED_BYTES)}."
-        raise ImportFileError(msg)
+        raise problem(ImportFileError, "err.unpacks_too_big", name=path.name, size=unpacked / 2**20, limit=settings.MAX_DECOMPRESSED_BYTES / 2**20)
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a broken workbook
-        msg = f"{path.name}: cannot be read as a table ({type(error).__name__}: {error})."
-        raise ImportFileError(msg) from error
+        raise problem(ImportFileError, "err.table_unreadable", name=path.name, detail=f"{type(error).__name__}: {error}") from error
     try:
         sheet = workbook.worksheets[0]
         rows: list[tuple[int, list[str]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=settings.MAX_TABLE_COLUMNS + 1), start=1):
             if number > settings.MAX_TABLE_ROWS + 1:
-                msg = f"{path.name}: more than {settings.MAX_TABLE_ROWS} rows, over the limit."
-                raise ImportFileError(msg)
+                raise problem(ImportFileError, "err.more_rows_than", name=path.name, limit=settings.MAX_TABLE_ROWS)
             cells = ["" if value is None else str(value) for value in values]
             long = next((cell for cell in cells if len(cell) > settings.MAX_CELL_CHARS), None)
             if long is not None:
-                msg = f"{path.name}: a cell in row {number} has {len(long)} characters, over the limit of {settings.MAX_CELL_CHARS}."
-                raise ImportFileError(msg)
+                raise problem(ImportFileError, "err.xlsx_cell_too_long", name=path.name, row=number, n=len(long), limit=settings.MAX_CELL_CHARS)
             rows.append((number, cells))
     finally:
         workbook.close()

@@ -20,7 +20,7 @@ import shapely
 
 from geo import settings
 from geo.catchments import STUDY_AREAS, check_radius, circle_catchments, select_stations, study_area_polygon
-from geo.errors import InvalidArgumentError, UnknownValueError
+from geo.errors import InvalidArgumentError, UnknownValueError, problem
 from geo.filters import TaskFilter
 from geo.population import PopulationBase, population_base
 from geo.view import PlanningData, build_view
@@ -284,8 +284,7 @@ def run_coverage(
     area = study_area_polygon(study_area, boundary=context["boundary"], wards=context["wards"], features=features)
     base = population_base(population if population is not None else context["wards"], area)
     if population is not None and base.population_study == 0:
-        msg = "The population layer does not overlap the study area (or has no population inside it): check its CRS and extent."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.population_outside")
     skipped = pd.DataFrame(columns=["name", "line", "reason"])
     if method == "circle":
         catchments = circle_catchments(stations, radius_m)
@@ -295,14 +294,9 @@ def run_coverage(
         network = network or load_walk_network(settings.STREETS_OSM)
         catchments, skipped = walk_catchments(stations, network, radius_m, progress=progress)
     if catchments.empty and method == "circle":
-        msg = "No station matches the chosen lines, phase and filters; choose other lines, a later date, or clear the filters."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.no_station")
     if catchments.empty:
-        msg = (
-            f"No station of the chosen lines is covered by the street network ({len(skipped)} skipped). "
-            "Choose stations inside it (the shipped network covers central Hà Nội), load a larger network, or use circles."
-        )
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.no_station_network", n=len(skipped))
     result = coverage(catchments, base, radius_m=radius_m, method=method, study_area_name=study_area)
     return result, skipped
 

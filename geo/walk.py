@@ -24,7 +24,7 @@ from shapely.ops import substring
 
 from geo import settings
 from geo.catchments import QUAD_SEGS, check_radius
-from geo.errors import NetworkFileError
+from geo.errors import NetworkFileError, problem
 
 SNAP_LIMIT_M = 150.0  # a station farther than this from the network is not covered by it
 
@@ -62,8 +62,7 @@ def load_walk_network(path: Path | str, *, label: str | None = None) -> WalkNetw
     path = Path(path)
     name = path.name.lower()
     if not path.exists():
-        msg = f"{label or path}: street-network file not found."
-        raise NetworkFileError(msg)
+        raise problem(NetworkFileError, "err.file_not_found", name=label or path.name)
     check_network_file(path, label=label or path.name)
     try:
         if name.endswith((".osm", ".osm.bz2", ".xml")):
@@ -71,18 +70,15 @@ def load_walk_network(path: Path | str, *, label: str | None = None) -> WalkNetw
         elif name.endswith(".graphml"):
             graph = ox.load_graphml(path)
         else:
-            msg = f"{path.name}: expected an OSM XML (.osm, .osm.bz2) or GraphML (.graphml) street network."
-            raise NetworkFileError(msg)
+            raise problem(NetworkFileError, "err.network_suffix", name=label or path.name)
         graph = ox.project_graph(graph, to_crs=settings.CRS_MEASURE)
         edges = ox.graph_to_gdfs(graph, nodes=False)
     except NetworkFileError:
         raise
     except Exception as error:  # osmnx, networkx and lxml raise many types for a bad file
-        msg = f"{path.name}: not a usable street network ({type(error).__name__}: {error})."
-        raise NetworkFileError(msg) from error
+        raise problem(NetworkFileError, "err.network_unusable", name=label or path.name, detail=f"{type(error).__name__}: {error}") from error
     if edges.empty or "length" not in edges.columns:
-        msg = f"{path.name}: the network has no street segment with a length."
-        raise NetworkFileError(msg)
+        raise problem(NetworkFileError, "err.network_no_length", name=label or path.name)
     hull = shapely.convex_hull(shapely.multipoints(shapely.get_coordinates(edges.geometry.values)))
     return WalkNetwork(graph=graph, edges=edges, hull=hull, source=label or path.name)
 
@@ -102,8 +98,7 @@ def check_network_file(path: Path | str, *, label: str) -> None:
     path = Path(path)
     size = path.stat().st_size
     if size > settings.MAX_UPLOAD_BYTES:
-        msg = f"{label}: the file is {size / 2**20:.1f} MiB, over the limit of {settings.MAX_UPLOAD_BYTES / 2**20:.0f} MiB."
-        raise NetworkFileError(msg)
+        raise problem(NetworkFileError, "err.file_too_big", name=label, size=size / 2**20, limit=settings.MAX_UPLOAD_BYTES / 2**20)
     unpacker = bz2.BZ2Decompressor() if path.name.lower().endswith(".bz2") else None
     total, tail = 0, b""
     with open(path, "rb") as handle:
@@ -111,16 +106,13 @@ def check_network_file(path: Path | str, *, label: str) -> None:
             try:
                 chunk = unpacker.decompress(block, max_length=settings.MAX_DECOMPRESSED_BYTES + 1 - total) if unpacker else block
             except (OSError, EOFError) as error:
-                msg = f"{label}: not a valid .bz2 file ({error})."
-                raise NetworkFileError(msg) from error
+                raise problem(NetworkFileError, "err.bad_bz2", name=label, detail=str(error)) from error
             total += len(chunk)
             if total > settings.MAX_DECOMPRESSED_BYTES:
-                msg = f"{label}: unpacks to more than {settings.MAX_DECOMPRESSED_BYTES / 2**20:.0f} MiB, over the limit."
-                raise NetworkFileError(msg)
+                raise problem(NetworkFileError, "err.unpacks_over", name=label, limit=settings.MAX_DECOMPRESSED_BYTES / 2**20)
             window = (tail + chunk).upper()
             if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                msg = f"{label}: the XML declares a DOCTYPE or entities, which a street network never needs; refused."
-                raise NetworkFileError(msg)
+                raise problem(NetworkFileError, "err.doctype", name=label)
             tail = chunk[-16:]
             if unpacker and unpacker.eof:
                 break

@@ -80,12 +80,12 @@ def upload_key(upload) -> str:
     """Remember an uploaded file (name, bytes) under its content hash and return that key; refuse one over the limit."""
     import hashlib
 
-    from geo.errors import InvalidArgumentError
+    from geo.errors import InvalidArgumentError, problem
 
     content = upload.getvalue()
     if len(content) > settings.MAX_UPLOAD_BYTES:
-        msg = f"{upload.name}: the file is {len(content) / 2**20:.1f} MiB, over the limit of {settings.MAX_UPLOAD_BYTES / 2**20:.0f} MiB."
-        raise InvalidArgumentError(msg)
+        raise problem(InvalidArgumentError, "err.file_too_big", name=upload.name, size=len(content) / 2**20,
+                      limit=settings.MAX_UPLOAD_BYTES / 2**20)  # fmt: skip
     key = hashlib.sha256(content).hexdigest()[:24]
     _UPLOADS.pop(key, None)
     _UPLOADS[key] = (upload.name, content)

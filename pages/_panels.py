@@ -12,6 +12,7 @@ import streamlit as st
 
 from geo.agencies import AgencyIndex
 from geo.deadlines import is_past_due
+from geo.errors import PlanningMapError
 from geo.i18n import day_text, number, t
 from geo.text import split_ids
 from geo.view import PlanningData, View, linked_tasks
@@ -20,7 +21,8 @@ from pages import _text
 
 def error(problem: object, lang: str) -> None:
     """Show an error of the core (its text may carry file names or cells: shown as text)."""
-    _text.show(_text.alert("error", f"{t('error.prefix', lang)}: {problem}"))
+    message = problem.text(lang) if isinstance(problem, PlanningMapError) else str(problem)
+    _text.show(_text.alert("error", f"{t('error.prefix', lang)}: {message}"))
 
 
 def warning(message: object) -> None:

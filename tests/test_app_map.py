@@ -1,10 +1,12 @@
 """AppTest of the map page: counts from the register and the features, URL restore, both languages."""
 
+import json
 from datetime import date
 
 from conftest import run_page
 from streamlit.testing.v1 import AppTest
 
+from geo import settings
 from geo.filters import TaskFilter
 from geo.view import build_view, load_data
 
@@ -26,7 +28,8 @@ def expected(choice: TaskFilter, tasks, agencies) -> tuple[int, int]:
 
 def test_default_shows_every_feature(tasks, agencies):
     n_features, n_tasks = expected(TaskFilter(as_of=date(2026, 11, 22)), tasks, agencies)
-    assert n_features == len(DATA.features) == 121
+    shipped = json.loads(settings.PROJECTS_GEOJSON.read_text(encoding="utf-8"))["features"]
+    assert n_features == len(DATA.features) == len(shipped)
     app = run_map(f_as_of=date(2026, 11, 22))
     assert counts_line(app) == f"**{n_features} đối tượng trên bản đồ** · **{n_tasks} nhiệm vụ khớp bộ lọc (trên tổng {len(DATA.tasks)})**"
 

@@ -58,3 +58,19 @@ def test_numbers_are_written_per_language():
     assert number(43.8493, "vi", 2) == "43,85"
     assert number(0.0934, "en", 2, signed=True) == "+0.09"
     assert number(-1234.5, "vi", 1, signed=True) == "-1.234,5"
+
+
+def test_every_error_key_exists_and_errors_speak_the_interface_language():
+    from geo.errors import ImportFileError, problem
+
+    used = set()
+    for path in [*ROOT.glob("geo/**/*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("cli/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "problem" and len(node.args) > 1:
+                if isinstance(node.args[1], ast.Constant):
+                    used.add(node.args[1].value)
+    assert len(used) >= 40
+    assert used - set(CATALOGUE["vi"]) == set() and used - set(CATALOGUE["en"]) == set()
+    error = problem(ImportFileError, "err.too_many_rows", name="plan.csv", n=6000, limit=5000)
+    assert str(error) == "plan.csv: 6000 rows, over the limit of 5000."
+    assert error.text("vi") == "plan.csv: 6000 dòng, vượt giới hạn 5000."

@@ -1,6 +1,7 @@
 """The one view pipeline: choice -> tasks -> features -> counts, checked against the CSV files read directly."""
 
 import csv
+import json
 import shutil
 from collections import Counter
 from datetime import date
@@ -63,9 +64,10 @@ def test_past_due_boundary_through_the_pipeline(data, as_of, passed):
 
 def test_default_view_shows_every_feature_and_counts_add_up(data):
     view = build_view(data, TaskFilter(as_of=date(2026, 11, 22)))
-    assert len(view.features) == len(data.features) == 121
+    shipped = len(json.loads(settings.PROJECTS_GEOJSON.read_text(encoding="utf-8"))["features"])
+    assert len(view.features) == len(data.features) == shipped
     counts = view.counts()
-    assert sum(counts["features_per_layer"].values()) == counts["features"] == 121
+    assert sum(counts["features_per_layer"].values()) == counts["features"] == shipped
     assert counts["tasks"] == counts["tasks_total"] == len(rows(settings.TASKS_CSV))
     linked = {row["task_id"] for row in rows(settings.LINKS_CSV)}
     assert counts["tasks_on_map"] == len(linked)
@@ -113,7 +115,7 @@ def test_data_is_passed_in(tmp_path, data):
     other = load_data(copy)
     view = build_view(other, TaskFilter(as_of=date(2026, 11, 22)))
     assert view.counts()["tasks_on_map"] == 0
-    assert len(view.features) == 121  # no filter: features without links still show
+    assert len(view.features) == len(data.features)  # no filter: features without links still show
     assert build_view(data, TaskFilter(as_of=date(2026, 11, 22))).counts()["tasks_on_map"] > 0
 
 
