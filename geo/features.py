@@ -20,7 +20,6 @@ import shapely
 
 from geo import settings
 from geo.errors import DataFileError
-from geo.text import fold
 
 REQUIRED_PROPERTIES = (
     "id", "layer", "name", "name_en", "status", "status_source", "geometry_quality", "geometry_source",
@@ -196,35 +195,6 @@ def dated_features(features: gpd.GeoDataFrame) -> pd.Series:
             key = (str(row.get("layer")), kind)
             counts[key] = counts.get(key, 0) + 1
     return pd.Series(counts, dtype=int).sort_index()
-
-
-def place_term_named(tasks: pd.DataFrame, terms: Iterable[str]) -> pd.Series:
-    """Return, per task, the first place word of `terms` its text names (folded), or "" (index kept)."""
-    terms = tuple(terms)
-    return tasks["task"].map(lambda text: next((term for term in terms if term in fold(text)), ""))
-
-
-def tasks_naming_places_without_feature(tasks: pd.DataFrame, linked_task_ids: Iterable[str], terms: Iterable[str]) -> pd.DataFrame:
-    """Return register tasks whose text names a place (one of `terms`, folded) and that no feature links.
-
-    Parameters
-    ----------
-    tasks : pandas.DataFrame
-        The register.
-    linked_task_ids : iterable of str
-        Ids of the tasks some feature links (``data/links.csv``).
-    terms : iterable of str
-        Folded place words, e.g. "vanh dai", "cau tu lien".
-
-    Returns
-    -------
-    pandas.DataFrame
-        The matching task rows plus a ``term`` column naming the first place word found.
-    """
-    linked = set(linked_task_ids)
-    found = place_term_named(tasks, terms)
-    keep = (found != "") & ~tasks.index.isin(linked)
-    return tasks.loc[keep].assign(term=found[keep])
 
 
 def _text(value: object) -> str:

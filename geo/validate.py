@@ -9,19 +9,22 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import settings
 from geo.agencies import AgencyIndex
 from geo.errors import DataFileError
-from geo.features import (
-    dated_features,
-    feature_problems,
-    place_term_named,
-    tasks_naming_places_without_feature,
-    undocumented_facts,
-)
+from geo.features import dated_features, feature_problems, undocumented_facts
 from geo.indicators import INDICATORS_CSV, counts_per_appendix, load_indicators, parse_target
 from geo.layer_specs import load_registry
 from geo.links import link_problems
+from geo.places_named import (
+    NAMED_PLACES_JSON,
+    PLACE_TERMS_TXT,
+    STATES,
+    UNPLACED_COLUMNS,
+    PlaceVocabulary,
+    load_place_vocabulary,
+    load_unplaced,
+    named_places,
+)
 from geo.register import COLUMNS, derive_register
 from geo.text import join_ids, split_ids
 
@@ -33,8 +36,9 @@ class Problem:
     Attributes
     ----------
     severity : str
-        ``error`` (a broken reference or invalid record: the run fails) or
-        ``warning`` (kept, flagged, listed).
+        ``error`` (a broken reference or invalid record: the run fails),
+        ``warning`` (kept, flagged, listed) or ``info`` (a known gap, listed
+        with its reason: a place a task names that could not be placed).
     record : str
         The id of the record (task, feature, agency) concerned.
     message : str
@@ -59,6 +63,11 @@ class Report:
         """Return the problems of severity ``error``."""
         return [problem for problem in self.problems if problem.severity == "error"]
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the problems of severity ``warning``."""
+        return [problem for problem in self.problems if problem.severity == "warning"]
+
     def add(self, severity: str, record: str, message: str) -> None:
         """Record a problem."""
         self.problems.append(Problem(severity, record, message))
@@ -70,7 +79,8 @@ class Report:
             lines.append(f"== {title} ({int(series.sum())})")
             lines.extend(f"  {key}: {value}" for key, value in series.items())
         lines.extend(f"== {note}" for note in self.notes)
-        lines.append(f"== problems: {len(self.errors)} error(s), {len(self.problems) - len(self.errors)} warning(s)")
+        infos = len(self.problems) - len(self.errors) - len(self.warnings)
+        lines.append(f"== problems: {len(self.errors)} error(s), {len(self.warnings)} warning(s), {infos} info")
         lines.extend(f"  [{p.severity}] {p.record}: {p.message}" for p in self.problems)
         return "\n".join(lines)
 
@@ -186,9 +196,10 @@ def validate_features(
     *,
     layer_ids: tuple[str, ...],
     boundary_4326: shapely.Geometry,
-    place_terms: tuple[str, ...],
+    place_terms: PlaceVocabulary,
     report: Report,
     layer_statuses: Mapping[str, tuple[str, ...]] | None = None,
+    unplaced: pd.DataFrame | None = None,
 ) -> Report:
     """Check the project features against the register and the layer registry; add counts.
 
@@ -198,8 +209,11 @@ def validate_features(
     no source (warnings, counted per kind), the features per layer with a
     construction start, an opening date or neither, every link problem
     (``data/links.csv``: unknown ids, repeats, a basis that is not words of the
-    task), the share of the tasks naming a place that some feature links ("on
-    the map"), and (as warnings) the tasks that name a place but link to no feature.
+    task), and the places the tasks name (:mod:`geo.places_named`, words from
+    `place_terms`): the share of the tasks naming a place that some feature links
+    ("on the map"), a warning for each place that no link of its task and no
+    `unplaced` entry covers, and an info line, with its reason, for each
+    `unplaced` entry (``data/sources/named_places_facts.json`` when None).
     """
     if layer_statuses is None:
         layer_statuses = load_registry().statuses()
@@ -222,18 +236,48 @@ def validate_features(
     )
     for severity, record, message in link_problems(links, feature_ids=features.index, tasks=tasks):
         report.add(severity, record, message)
-    named = place_term_named(tasks, place_terms) != ""
-    on_map = named & tasks.index.isin(set(links["task_id"]))
-    share = 100 * on_map.sum() / named.sum() if named.sum() else 0.0
-    report.notes.append(f"tasks naming a place: {int(named.sum())}, on the map: {int(on_map.sum())} ({share:.0f}%)")
-    missing = tasks_naming_places_without_feature(tasks, links["task_id"], place_terms)
-    report.counts["tasks naming a place with no feature"] = missing.groupby("doc_id").size()
-    for task_id, row in missing.iterrows():
-        report.add("warning", task_id, f"names a place ({row['term']!r}) but no feature links it: {row['task'][:90]}")
+    return validate_named_places(tasks, links, place_terms, report, unplaced=unplaced)
+
+
+def validate_named_places(
+    tasks: pd.DataFrame,
+    links: pd.DataFrame,
+    vocabulary: PlaceVocabulary,
+    report: Report,
+    *,
+    unplaced: pd.DataFrame | None = None,
+) -> Report:
+    """Add the places the tasks name to `report`: counts per state, the share on the map, warnings and info lines.
+
+    A place with no link and no ``unplaced`` entry is a warning; each ``unplaced``
+    entry is an info line with its reason (also those the detector does not catch);
+    an entry naming a task that is not in the register is an error.
+    """
+    if unplaced is None:
+        try:
+            unplaced = load_unplaced()
+        except DataFileError as error:
+            report.add("error", NAMED_PLACES_JSON.name, str(error))
+            unplaced = pd.DataFrame(columns=list(UNPLACED_COLUMNS))
+    places = named_places(tasks, links, vocabulary, unplaced=unplaced)
+    report.counts["places named in tasks"] = places.groupby("state").size().reindex(STATES, fill_value=0)
+    naming = set(places["task_id"])
+    on_map = naming & set(links["task_id"])
+    share = 100 * len(on_map) / len(naming) if naming else 0.0
+    report.notes.append(f"tasks naming a place: {len(naming)}, on the map: {len(on_map)} ({share:.0f}%)")
+    missing = places[places["state"] == "missing"]
+    report.counts["places named in tasks with no feature"] = missing.groupby("doc_id").size()
+    for row in missing.itertuples(index=False):
+        text = tasks.at[row.task_id, "task"]
+        report.add("warning", row.task_id, f"names a place ({row.place!r}) that no feature links: {text[:90]}")
+    for row in unplaced.sort_values("task_id", kind="stable").itertuples(index=False):
+        if row.task_id not in tasks.index:
+            report.add("error", row.task_id, f"{NAMED_PLACES_JSON.name}: unplaced entry names a task not in data/tasks.csv")
+        else:
+            report.add("info", row.task_id, f"names a place not on the map ({row.place!r}): {row.reason}")
     return report
 
 
-def load_place_terms(path=settings.DATA_DIR / "place_terms.txt") -> tuple[str, ...]:
-    """Return the folded place words of ``data/place_terms.txt`` (comments skipped)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+def load_place_terms(path=PLACE_TERMS_TXT) -> PlaceVocabulary:
+    """Return the words of the place detector (``data/place_terms.txt``, see :func:`geo.places_named.load_place_vocabulary`)."""
+    return load_place_vocabulary(path)

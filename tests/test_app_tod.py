@@ -69,7 +69,7 @@ def test_walking_method_reruns_and_reports_coverage_of_the_network(monkeypatch):
     assert len(calls) == 1
     assert metrics(app)["Số ga"] == "6"
     app = run_tod(**{**state, "tod_lines": ["1"], "tod_estimates": True})  # no station on the network: a message, not a crash
-    assert any("No station of the chosen lines is covered" in text for text in alerts(app, "error"))
+    assert any("Mạng đường đi bộ không phủ ga nào của các tuyến đã chọn" in text for text in alerts(app, "error"))  # in Vietnamese
 
 
 def test_comparison_share_delta_is_in_percentage_points():

@@ -66,9 +66,9 @@ def test_every_error_key_exists_and_errors_speak_the_interface_language():
     used = set()
     for path in [*ROOT.glob("geo/**/*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("cli/*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "problem" and len(node.args) > 1:
-                if isinstance(node.args[1], ast.Constant):
-                    used.add(node.args[1].value)
+            is_call = isinstance(node, ast.Call) and getattr(node.func, "id", None) == "problem" and len(node.args) > 1
+            if is_call and isinstance(node.args[1], ast.Constant):
+                used.add(node.args[1].value)
     assert len(used) >= 40
     assert used - set(CATALOGUE["vi"]) == set() and used - set(CATALOGUE["en"]) == set()
     error = problem(ImportFileError, "err.too_many_rows", name="plan.csv", n=6000, limit=5000)

@@ -26,12 +26,17 @@ def test_validate_prints_counts_and_exits_zero():
     assert "  so-xay-dung: 26" in result.stdout
     assert "0 error(s)" in result.stdout
     lines = result.stdout.splitlines()
-    assert "== features per geometry_quality (121)" in lines and "  osm: 29" in lines  # provenance counts
+    assert "== features per geometry_quality (158)" in lines and "  osm: 35" in lines  # provenance counts
+    assert "  sourced: 12" in lines and "  schematic: 111" in lines
     named = next(line for line in lines if line.startswith("== tasks naming a place: "))
     numbers = [int(n) for n in re.findall(r"\d+", named)]
     assert numbers[1] <= numbers[0] and numbers[2] == round(100 * numbers[1] / numbers[0])
-    assert "== features whose status or dates have no source: 17 of 121" in lines
+    assert "== places named in tasks with no feature (0)" in lines and "  missing: 0" in lines
+    assert not any("names a place" in line and "[warning]" in line for line in lines)
+    assert "  [info] KH-183-2021.036: names a place not on the map ('nhà máy xử lý rác ... Chương Mỹ'): no source found" in "\n".join(lines)
+    assert "== features whose status or dates have no source: 30 of 158" in lines
     assert "  [warning] bridge-21: no source for its status source, status date" in lines
+    assert "  [warning] river-lu: no source for its status date" in lines  # "undated" in the facts is no date
 
 
 def test_broken_reference_is_an_error(tasks, agencies):

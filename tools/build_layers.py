@@ -5,10 +5,13 @@ are ``sourced``; lines drawn through named places of the plans are
 ``schematic`` (dashed in the app, never passed off as survey).
 
 Every fact (names, statuses, dates, coordinates, notes, per-feature corrections)
-is read from data/sources/metro_facts.json and data/sources/places_facts.json,
+is read from data/sources/metro_facts.json, data/sources/places_facts.json and
+data/sources/named_places_facts.json (the places the tasks name that the other two
+do not draw: rivers, heritage, lakes, craft villages, streets, the railway...),
 and OSM geometry from the OSM files beside them (the facts name the ways);
-this file only turns them into geometry. Links between features and tasks are
-not made here: they live in data/links.csv.
+this file only turns them into geometry. A place is drawn once: the Red River
+feature takes the same line as the context layer. Links between features and
+tasks are not made here: they live in data/links.csv.
 
 A ring road, a metro line or a bridge may be drawn in sections of different
 provenance: an ``osm_sections`` entry becomes its own feature (``part_of`` the
@@ -38,6 +41,7 @@ from shapely.geometry import LineString, MultiLineString, Point
 
 from geo import settings
 from tools.layers_common import chain, date_props, feature, osm_ways, read_geojson, way_list
+from tools.layers_named import load_named_places, named_place_features
 from tools.layers_places import place_features, red_river
 
 SOURCES = settings.DATA_DIR / "sources"
@@ -216,6 +220,9 @@ def build(*, sources: Path = SOURCES) -> tuple[dict, dict | None]:
     """Return the projects collection and the schematic Red River collection (None without place facts)."""
     metro, places = load_facts(sources)
     features = metro_features(metro, sources) + place_features(places, sources)
+    river = red_river(features, places["bridges"]["red_river"]) if places else None
+    lines = {f["properties"]["id"]: f for f in river["features"]} if river else {}
+    features += named_place_features(load_named_places(sources), features, lines=lines)
     collection = {
         "type": "FeatureCollection",
         "name": "hanoi_projects",
@@ -223,7 +230,6 @@ def build(*, sources: Path = SOURCES) -> tuple[dict, dict | None]:
         "attribution": settings.OSM_ATTRIBUTION + " (features with geometry_quality 'osm'); other sources per feature",
         "features": features,
     }
-    river = red_river(features, places["bridges"]["red_river"]) if places else None
     return collection, river
 
 
