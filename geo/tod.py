@@ -301,10 +301,10 @@ def run_coverage(
     return result, skipped
 
 
-OSM_POPULATION = "OSM ward population tags, 2025-07-01 (72 of 126 units); area weighting"
+WARD_POPULATION = "official 2025 population of the 126 wards/communes (data/sources/ward_population_2025.csv); area weighting"
 
 
-def coverage_report(result: Coverage, skipped: pd.DataFrame | None = None, *, population_source: str = OSM_POPULATION) -> dict:
+def coverage_report(result: Coverage, skipped: pd.DataFrame | None = None, *, population_source: str = WARD_POPULATION) -> dict:
     """Return the figures of `result` as a JSON-ready dict (summary, per line, per station, skipped)."""
 
     def records(frame: pd.DataFrame) -> list[dict]:

@@ -94,7 +94,7 @@ fmap = tod_map(
 )
 st_folium(fmap, key="tod_map", height=560, use_container_width=True, returned_objects=[])
 params = {"lines": lines, "radius_m": radius, "as_of": phase.isoformat(), "study_area": study, "method": method, "estimates": estimates,
-          "population_source": f"uploaded layer {Path(pop_file.name).name}" if pop_file else "OSM wards 2025"}  # fmt: skip
+          "population_source": f"uploaded layer {Path(pop_file.name).name}" if pop_file else "official 2025 ward populations"}  # fmt: skip
 st.download_button(t("export.tod", lang), data=lambda: coverage_zip(result, skipped, params), file_name=f"hanoi-tod-{phase}-{radius}m.zip",
                    mime="application/zip", key="tod_export", on_click="ignore", icon=":material/download:")  # fmt: skip
 names = ["tod.per_station", "tod.per_line", "tod.per_ward", "tod.unknown_wards", "tod.skipped"]

@@ -12,7 +12,7 @@ import pandas as pd
 from geo import settings
 from geo.csvio import frame_to_csv
 from geo.export.manifest import build_manifest, write_zip
-from geo.tod import OSM_POPULATION, Coverage, json_safe
+from geo.tod import WARD_POPULATION, Coverage, json_safe
 
 
 def coverage_zip(result: Coverage, skipped: pd.DataFrame, params: dict[str, object], *, now: datetime | None = None) -> bytes:
@@ -60,7 +60,7 @@ def coverage_zip(result: Coverage, skipped: pd.DataFrame, params: dict[str, obje
         "figures": result.summary(),
         "skipped_stations": json_safe(skipped.to_dict("records")),
         "measured_in": settings.CRS_MEASURE,
-        "note": f"Population: {params.get('population_source', OSM_POPULATION)}; units without population are reported as unknown area.",
+        "note": f"Population: {params.get('population_source', WARD_POPULATION)}; units without population are reported as unknown area.",
     }
     manifest = build_manifest(members, now=now, fields=fields)
     buffer = io.BytesIO()
