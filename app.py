@@ -13,7 +13,7 @@ from geo.i18n import LANGUAGES, t
 from geo.places import parse_near
 from geo.text import fold
 from layers.render import local_tiles_available
-from pages import _cache, _frame, _text
+from pages import _auth, _cache, _frame, _text
 
 st.set_page_config(page_title="Bản đồ quy hoạch Hà Nội · Hà Nội planning map", page_icon=":material/map:", layout="wide")
 
@@ -60,6 +60,14 @@ def sidebar(lang: str) -> TaskFilter:
     side.button(t("filters.reset", lang), on_click=reset_filters)
     side.caption(t("attribution", lang))
     return _frame.choice_from_state()
+
+
+def guests_allowed() -> bool:
+    """Return True when the store lets guests view (its ``anonymous_viewing`` setting; True without a store)."""
+    from geo.store import get_setting
+
+    store = _cache.store()
+    return True if store is None else bool(get_setting(store, "anonymous_viewing")[0])
 
 
 def place_filters(side, lang: str) -> None:
@@ -134,12 +142,18 @@ lang = (
     )
     or "vi"
 )
+user = _auth.sidebar_block(lang)
+if user is None and not guests_allowed():
+    st.html(_text.alert("info", t("auth.required", lang)))
+    st.stop()
 choice = sidebar(lang)
 _frame.sync_url()
-navigation = st.navigation([
+pages = [
     st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map", default=True),
     st.Page("pages/register.py", title=t("nav.register", lang), icon=":material/table_view:", url_path="register"),
     st.Page("pages/indicators.py", title=t("nav.indicators", lang), icon=":material/monitoring:", url_path="indicators"),
     st.Page("pages/tod.py", title=t("nav.tod", lang), icon=":material/radio_button_checked:", url_path="tod"),
-])  # fmt: skip
-navigation.run()
+]
+if user is not None and user.role == "coordinator":
+    pages.append(st.Page("pages/admin.py", title=t("nav.admin", lang), icon=":material/admin_panel_settings:", url_path="admin"))
+st.navigation(pages).run()

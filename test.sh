@@ -11,5 +11,10 @@ if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
 else
   echo "== browser tests: chromium NOT found (apt-get install chromium); tests/e2e will be skipped"
 fi
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  echo "== store tests: SQLite and PostgreSQL at $(echo "$TEST_DATABASE_URL" | sed -E 's#(//[^:/@]*:)[^@]*@#\1***@#')"
+else
+  echo "== store tests: SQLite only (TEST_DATABASE_URL not set; bash .ci/run starts PostgreSQL and sets it)"
+fi
 echo "== pytest"
 exec .venv/bin/python -m pytest "$@"

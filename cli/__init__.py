@@ -5,7 +5,8 @@ snapshot's HTML map) and goes through the same core functions as they do: the
 data is loaded once with :func:`geo.view.load_data` and every filter goes
 through :func:`geo.view.build_view`.
 
-Commands: ``validate``, ``tasks``, ``import``, ``coverage``, ``snapshot``, ``refresh-osm``.
+Commands: ``validate``, ``tasks``, ``import``, ``coverage``, ``snapshot``, ``refresh-osm``; the store's
+``store``, ``users``, ``plans`` and ``audit`` (:mod:`cli.store_commands`: every write takes ``--user NAME``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import commands
+from cli import commands, store_commands
 from cli.options import add_filter_arguments
 from geo.errors import PlanningMapError
 from geo.settings import EXPORT_FORMATS as ALL_FORMATS
@@ -49,11 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--lang", default="vi", help="vi | en")
     snap.add_argument("-o", "--output", required=True, help="the zip to write (its folder must exist)")
     snap.add_argument("--force", action="store_true", help="replace an existing file")
-    importer = sub.add_parser("import", help="import a task table (CSV or XLSX) and report bad rows")
+    importer = sub.add_parser("import", help="import a task table (CSV or XLSX): report bad rows and, with --user, store it")
     importer.add_argument("path", help="a .csv or .xlsx file with the register's raw columns")
     importer.add_argument("--doc-id", required=True, help="id of the new document, e.g. KH-12-2027")
+    importer.add_argument("--user", help="store the tasks as this account (a coordinator); without it nothing is stored")
+    importer.add_argument("--title", help="the plan's title, kept with it in the store")
+    importer.add_argument("--dry-run", action="store_true", help="only read and report (and write -o); store nothing")
     importer.add_argument("-o", "--output", help="write the imported records to this CSV (never inside data/)")
     importer.add_argument("--force", action="store_true", help="replace an existing output file")
+    store_commands.add_store_parsers(sub)
     return parser
 
 
@@ -68,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "coverage": commands.coverage,
         "refresh-osm": commands.refresh,
         "import": commands.import_table,
+        "store": store_commands.store_command,
+        "users": store_commands.users_command,
+        "plans": store_commands.plans_command,
+        "audit": store_commands.audit_command,
     }[args.command]
     try:
         return run(args)

@@ -140,7 +140,8 @@ def refresh(args: argparse.Namespace) -> int:
 
 
 def import_table(args: argparse.Namespace) -> int:
-    """Read a new plan's task table, report its bad rows by row number, and optionally write the records."""
+    """Read a new plan's task table, report its bad rows by row number, store it with --user, and optionally write -o."""
+    from cli.store_commands import store_import
     from geo.importer import import_tasks
     from geo.register import write_register
 
@@ -149,6 +150,10 @@ def import_table(args: argparse.Namespace) -> int:
     print(f"{len(result.tasks)} row(s) read, {len({p.row for p in result.problems})} flagged.")
     for problem in result.problems:
         print(f"  row {problem.row} ({problem.task_id}): {problem.reason}")
+    if args.user and not args.dry_run:
+        store_import(args, result)
+    elif not args.dry_run:
+        print("not stored: give --user NAME (a coordinator) to keep the tasks in the store for everyone; --dry-run only checks.")
     if target is not None:
         write_atomic(target, lambda scratch: write_register(result.tasks, scratch))
         print(f"written: {target}")

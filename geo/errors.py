@@ -45,6 +45,22 @@ class NetworkFileError(PlanningMapError):
     """A street-network file is not a usable walking network."""
 
 
+class StoreError(PlanningMapError):
+    """The planning store cannot be opened, migrated, read or written (bad URL, unreachable server, bad backup)."""
+
+
+class ConflictError(StoreError):
+    """A record changed since the caller read it (optimistic concurrency); the message names who changed it, when and what."""
+
+
+class PermissionDenied(PlanningMapError):
+    """A user may not do what was asked; the message names the user, the role and what was refused."""
+
+
+class AuthenticationError(PlanningMapError):
+    """A sign-in failed: wrong name or password, a disabled account, or an account locked after repeated failures."""
+
+
 def problem(kind: type[PlanningMapError], key: str, **values: object) -> PlanningMapError:
     """Return an error of `kind` whose English text is the catalogue's `key` filled with `values`."""
     from geo.i18n import t

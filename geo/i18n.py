@@ -11,6 +11,7 @@ from typing import Final
 
 from geo.catalogue_errors import ERROR_STRINGS
 from geo.catalogue_map import MAP_STRINGS
+from geo.catalogue_store import STORE_STRINGS
 
 LANGUAGES: Final[tuple[str, ...]] = ("vi", "en")
 
@@ -386,7 +387,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
 }
 
 
-for _extra in (MAP_STRINGS, ERROR_STRINGS):
+for _extra in (MAP_STRINGS, ERROR_STRINGS, STORE_STRINGS):
     for _lang, _strings in _extra.items():
         CATALOGUE[_lang].update(_strings)
 

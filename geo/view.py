@@ -74,8 +74,19 @@ class PlanningData:
         return load_context()
 
 
-def load_data(data_dir: Path | str = settings.DATA_DIR) -> PlanningData:
-    """Load the data of record from `data_dir` (default: the shipped ``data/``).
+def load_data(data_dir: Path | str = settings.DATA_DIR, *, store=None) -> PlanningData:
+    """Load the data of record from `data_dir` (default: the shipped ``data/``) and what planners wrote in `store`.
+
+    The base stays as shipped; the tasks of the plans imported into the store (and
+    not withdrawn) are appended to the register, with ``imported_by`` and
+    ``imported_at``, and their documents to the document table.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path or str
+        The folder of the data of record.
+    store : geo.store.Store or None
+        The planning store; None: the base alone.
 
     Raises
     ------
@@ -85,14 +96,37 @@ def load_data(data_dir: Path | str = settings.DATA_DIR) -> PlanningData:
     folder = Path(data_dir)
     links = load_links(folder / settings.LINKS_CSV.name)
     features = attach_links(load_features(folder / settings.PROJECTS_GEOJSON.name), links)
+    tasks = load_register(folder / settings.TASKS_CSV.name)
+    documents = load_documents(folder / settings.DOCUMENTS_CSV.name)
+    if store is not None:
+        tasks, documents = _with_store(tasks, documents, store)
     return PlanningData(
-        tasks=load_register(folder / settings.TASKS_CSV.name),
+        tasks=tasks,
         agencies=load_agencies(folder / settings.AGENCIES_CSV.name),
-        documents=load_documents(folder / settings.DOCUMENTS_CSV.name),
+        documents=documents,
         features=features,
         links=links,
         registry=load_registry(folder / settings.LAYERS_JSON.name),
     )
+
+
+def _with_store(tasks: pd.DataFrame, documents: pd.DataFrame, store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the register and documents with the store's active imported plans appended."""
+    from geo.store import active_imported_tasks, list_plans
+
+    imported = active_imported_tasks(store)
+    plans = list(list_plans(store, include_withdrawn=False))
+    if imported.empty and not plans:
+        return tasks.assign(imported_by="", imported_at=None), documents
+    rows = [
+        {"doc_id": plan.doc_id, "title_vi": plan.title or plan.doc_id, "title_en": plan.title or plan.doc_id,
+         "imported_by": plan.imported_by, "imported_at": plan.imported_at}
+        for plan in plans
+    ]  # fmt: skip
+    extra = pd.DataFrame(rows).set_index("doc_id", drop=False)
+    documents = pd.concat([documents, extra.reindex(columns=[c for c in extra.columns if c in documents.columns or c.startswith("imported")])])
+    merged = pd.concat([tasks.assign(imported_by="", imported_at=None), imported])
+    return merged[~merged.index.duplicated(keep="first")], documents
 
 
 @dataclass(frozen=True)

@@ -280,6 +280,10 @@ class _ZoomClasses(MacroElement):
                 for (var i = 9; i <= 18; i++) { box.classList.toggle('hn-at' + i, z >= i); }
             }
             map.on('zoomend', mark); mark();
+            // the page sizes the map's frame after Leaflet measured it: measure again whenever it changes
+            var box = map.getContainer();
+            if (window.ResizeObserver) { new ResizeObserver(function () { map.invalidateSize(false); }).observe(box); }
+            window.addEventListener('resize', function () { map.invalidateSize(false); });
         })();
         {% endmacro %}"""
     )

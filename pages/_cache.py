@@ -19,9 +19,35 @@ from geo.view import PlanningData, View, build_view, load_data
 
 
 @st.cache_resource
+def store():
+    """The planning store, opened (created and migrated) once per process; None when it cannot be opened."""
+    from geo.errors import PlanningMapError
+    from geo.store import open_store
+
+    try:
+        return open_store()
+    except PlanningMapError as error:
+        st.session_state["store_error"] = error
+        return None
+
+
+def store_stamp() -> tuple:
+    """A cheap fingerprint of what planners wrote that the view shows (imported plans and their versions)."""
+    from geo.store import list_plans
+
+    current = store()
+    return () if current is None else tuple((plan.id, plan.version) for plan in list_plans(current))
+
+
 def data() -> PlanningData:
-    """The data of record, read once per process (callers never modify it)."""
-    return load_data()
+    """The data of record with what planners wrote, read again only when the store changed."""
+    return _data(store_stamp())
+
+
+@st.cache_resource(max_entries=4)
+def _data(stamp: tuple) -> PlanningData:
+    del stamp
+    return load_data(store=store())
 
 
 def agency_index() -> AgencyIndex:
@@ -57,10 +83,14 @@ def light_geometries() -> gpd.GeoSeries:
     return light_geometry(features()).geometry
 
 
-@st.cache_resource(max_entries=64)
 def view(params: tuple[tuple[str, str], ...]) -> View:
     """Return the view of a filter key (:func:`filter_key`); frames are not mutated by callers."""
-    return build_view(data(), TaskFilter.from_query_params(dict(params)))
+    return _view(params, store_stamp())
+
+
+@st.cache_resource(max_entries=64)
+def _view(params: tuple[tuple[str, str], ...], stamp: tuple) -> View:
+    return build_view(_data(stamp), TaskFilter.from_query_params(dict(params)))
 
 
 def filter_key(choice: TaskFilter) -> tuple[tuple[str, str], ...]:

@@ -61,10 +61,12 @@ def draw(view, *, lang: str, basemap: str, highlight: frozenset[str]) -> dict:
     if state.get("map_figure") != (lang, basemap):  # a new base map: it opens where the planner is
         state.map_figure = (lang, basemap)
         state.map_initial = (state.map_lat, state.map_lon, state.map_zoom)
-    center = (state.map_lat, state.map_lon)
+        state.map_sent = None
+    # The view is sent only to move the map (a jump); otherwise the browser keeps the planner's own view.
+    sent = state.get("map_sent")
     return st_folium(
         base_figure(lang, basemap, state.map_initial), key="main_map", height=MAP_HEIGHT_PX, use_container_width=True,
-        center=center, zoom=state.get("map_zoom"), feature_group_to_add=groups,
+        center=sent[:2] if sent else None, zoom=sent[2] if sent else None, feature_group_to_add=groups,
         layer_control=folium.LayerControl(collapsed=True), returned_objects=RETURNED,
     ) or {}  # fmt: skip
 
@@ -111,6 +113,9 @@ def go_to(frame) -> None:
     state = st.session_state
     state.map_lat, state.map_lon = round((south + north) / 2, 5), round((west + east) / 2, 5)
     state.map_zoom = zoom_to_fit(west, south, east, north)
+    jumps = state.get("map_jumps", 0) + 1  # a jump to the same place again must still move the map: vary the last digit
+    state.map_jumps = jumps
+    state.map_sent = (state.map_lat + jumps * 1e-9, state.map_lon, state.map_zoom)
 
 
 def zoom_to_fit(west: float, south: float, east: float, north: float, *, width_px: int = 900, height_px: int = 600) -> int:

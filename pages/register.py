@@ -13,7 +13,7 @@ from geo.csvio import frame_to_csv
 from geo.errors import PlanningMapError
 from geo.i18n import t
 from geo.importer import import_tasks
-from pages import _cache, _frame, _panels
+from pages import _cache, _frame, _panels, _plans
 
 lang, choice = _frame.current()
 st.title(t("register.title", lang))
@@ -80,3 +80,6 @@ with st.expander(t("import.title", lang)):
             mime="text/csv",
             key="import_download",
         )
+        _plans.save_button(result, doc_id=doc_id, upload=upload, lang=lang)
+
+_plans.plan_list(lang)

@@ -1,9 +1,14 @@
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The app's planning store during tests: a scratch SQLite file, never the developer's store/ or a shared server.
+TEST_STORE = Path(tempfile.mkdtemp(prefix="hanoi-test-store-")) / "planning.sqlite"
+os.environ["DATABASE_URL"] = f"sqlite:///{TEST_STORE}"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -44,9 +49,13 @@ def html_texts(app) -> list[str]:
     import html as html_lib
     import re
 
-    return [html_lib.unescape(re.sub(r"<[^>]+>", " ", element.proto.body)) for element in app.get("html")]
+    return [html_lib.unescape(re.sub(r"<[^>]+>", " ", element.proto.body)) for element in _html_elements(app)]
+
+
+def _html_elements(app) -> list:
+    return [*app.get("html"), *app.sidebar.get("html")]
 
 
 def alerts(app, kind: str) -> list[str]:
     """Return the text of the alerts (error, warning, info, success) drawn through pages/_text.py."""
-    return [text for element, text in zip(app.get("html"), html_texts(app), strict=True) if f"hn-{kind}" in element.proto.body]
+    return [text for element, text in zip(_html_elements(app), html_texts(app), strict=True) if f"hn-{kind}" in element.proto.body]

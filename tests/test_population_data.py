@@ -127,8 +127,8 @@ def test_load_wards_uses_the_table(rows):
         assert ward["population_source"] == row["used_from"]
         osm = ward["population_osm"]
         assert (math.isnan(osm) and not row["population_osm"]) or osm == float(row["population_osm"])
-    assert wards.loc["Xã Hòa Lạc", "label"] == "Xã Hòa Lạc — 20.815 người (01/07/2025)"
-    assert wards.loc["Xã Hòa Lạc", "label_en"] == "Xã Hòa Lạc — population 20,815 (2025-07-01)"
+    assert wards.loc["Xã Hòa Lạc", "label"] == "Xã Hòa Lạc — 20.815 người (đề án sắp xếp 2025)"
+    assert wards.loc["Xã Hòa Lạc", "label_en"] == "Xã Hòa Lạc — population 20,815 (2025 merger plan)"
 
 
 def write_table(path, rows):

@@ -37,12 +37,12 @@ def app_url():
     yield from _serve({})
 
 
-def _serve(extra_env: dict[str, str]):
-    port = free_port()
+def _serve(extra_env: dict[str, str], *, port: int | None = None, args: tuple[str, ...] = ()):
+    port = port or free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **extra_env}
     proc = subprocess.Popen(
         [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
+         "--server.headless", "true", *args],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -132,3 +132,24 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def oidc_app_url(tmp_path_factory):
+    """The app with an OpenID Connect provider (a local oidc-provider-mock) configured in its secrets."""
+    import oidc_provider_mock
+
+    with oidc_provider_mock.run_server_in_thread(port=0) as provider:
+        issuer = f"http://127.0.0.1:{provider.server_port}"
+        port = free_port()
+        secrets = tmp_path_factory.mktemp("oidc") / "secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+            'cookie_secret = "a-test-cookie-secret-of-enough-length"\n'
+            'client_id = "hanoi-planning-map"\n'
+            'client_secret = "test-secret"\n'
+            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+            encoding="utf-8",
+        )
+        yield from _serve({}, port=port, args=("--secrets.files", str(secrets)))

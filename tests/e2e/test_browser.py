@@ -32,7 +32,7 @@ def click_map_at(page, lat: float, lon: float, zoom: int = 13) -> None:
     box = page.locator(MAP_FRAME).first.bounding_box()
     handle = page.locator(MAP_FRAME).first.element_handle().content_frame()
     x, y = handle.evaluate(
-        f"() => {{ map_div.setView([{lat}, {lon}], {zoom}); const q = map_div.latLngToContainerPoint([{lat}, {lon}]); return [q.x, q.y]; }}"
+        f"() => {{ map_div.setView([{lat}, {lon}], {zoom}, {{animate: false}}); const q = map_div.latLngToContainerPoint([{lat}, {lon}]); return [q.x, q.y]; }}"
     )
     page.wait_for_timeout(800)
     page.mouse.click(box["x"] + x, box["y"] + y)
