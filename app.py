@@ -11,6 +11,7 @@ from geo.errors import PlanningMapError
 from geo.filters import ROLES, UNDATED_KINDS, TaskFilter
 from geo.i18n import LANGUAGES, t
 from geo.places import parse_near
+from geo.progress.categories import CATEGORIES
 from geo.text import fold
 from layers.render import local_tiles_available
 from pages import _auth, _cache, _frame, _text
@@ -54,6 +55,8 @@ def sidebar(lang: str) -> TaskFilter:
                      format_func=lambda layer: registry.get(layer).label(lang))  # fmt: skip
     side.multiselect(t("filters.statuses", lang), settings.STATUSES, key="f_statuses", placeholder=t("filters.all", lang),
                      format_func=lambda status: t(f"status.{status}", lang))  # fmt: skip
+    side.multiselect(t("filters.categories", lang), CATEGORIES, key="f_categories", placeholder=t("filters.all", lang),
+                     format_func=lambda code: t(f"category.{code}", lang))  # fmt: skip
     place_filters(side, lang)
     basemaps = [b for b in _frame.BASEMAPS if b != "local" or local_tiles_available()]
     side.radio(t("map.basemap", lang), basemaps, key="basemap", format_func=lambda b: t(f"basemap.{b}", lang))
@@ -152,8 +155,11 @@ pages = [
     st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map", default=True),
     st.Page("pages/register.py", title=t("nav.register", lang), icon=":material/table_view:", url_path="register"),
     st.Page("pages/indicators.py", title=t("nav.indicators", lang), icon=":material/monitoring:", url_path="indicators"),
+    st.Page("pages/progress.py", title=t("nav.progress", lang), icon=":material/fact_check:", url_path="progress"),
     st.Page("pages/tod.py", title=t("nav.tod", lang), icon=":material/radio_button_checked:", url_path="tod"),
 ]
+if user is not None and user.role in ("reporter", "coordinator"):
+    pages.insert(2, st.Page("pages/my_tasks.py", title=t("nav.my_tasks", lang), icon=":material/assignment:", url_path="my-tasks"))
 if user is not None and user.role == "coordinator":
     pages.append(st.Page("pages/admin.py", title=t("nav.admin", lang), icon=":material/admin_panel_settings:", url_path="admin"))
 st.navigation(pages).run()

@@ -6,7 +6,8 @@ data is loaded once with :func:`geo.view.load_data` and every filter goes
 through :func:`geo.view.build_view`.
 
 Commands: ``validate``, ``tasks``, ``import``, ``coverage``, ``snapshot``, ``refresh-osm``; the store's
-``store``, ``users``, ``plans`` and ``audit`` (:mod:`cli.store_commands`: every write takes ``--user NAME``).
+``store``, ``users``, ``plans`` and ``audit`` (:mod:`cli.store_commands`: every write takes ``--user NAME``);
+``progress`` (:mod:`cli.progress_commands`: reports, an agency's sheet, the quarterly report, reminders).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import commands, store_commands
+from cli import commands, progress_commands, store_commands
 from cli.options import add_filter_arguments
 from geo.errors import PlanningMapError
 from geo.settings import EXPORT_FORMATS as ALL_FORMATS
@@ -29,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     tasks = sub.add_parser("tasks", help="print the tasks matching a filter (CSV, or JSON with --json)")
     add_filter_arguments(tasks)
     tasks.add_argument("--json", action="store_true", help="print a JSON list of records")
+    tasks.add_argument("--category", action="append", default=[],
+                       help="only tasks of this progress category as of --as-of (repeatable or comma-separated): "
+                            "completed_on_time, completed_late, overdue, in_progress, no_report")  # fmt: skip
     refresh = sub.add_parser("refresh-osm", help="rebuild the osm layers from OpenStreetMap (needs internet)")
     refresh.add_argument("--from-xml", help="read this OSM XML file instead of querying Overpass (offline)")
     refresh.add_argument("-o", "--output", default="out/osm-refresh", help="folder for one GeoJSON per layer (outside data/)")
@@ -59,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("-o", "--output", help="write the imported records to this CSV (never inside data/)")
     importer.add_argument("--force", action="store_true", help="replace an existing output file")
     store_commands.add_store_parsers(sub)
+    progress_commands.add_progress_parsers(sub)
     return parser
 
 
@@ -77,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "users": store_commands.users_command,
         "plans": store_commands.plans_command,
         "audit": store_commands.audit_command,
+        "progress": progress_commands.progress_command,
     }[args.command]
     try:
         return run(args)

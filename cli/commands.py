@@ -11,13 +11,14 @@ from datetime import date
 from cli.options import choice_from_args, parse_date
 from geo import settings
 from geo.csvio import frame_to_csv
+from geo.errors import UnknownValueError
 from geo.outputs import checked_output, checked_output_folder, write_atomic
 from geo.text import join_ids, split_ids
 from geo.view import build_view, load_data
 
 TASK_FIELDS = (
     "id", "doc_id", "tt", "task", "lead_agency", "coordinating", "due_raw", "due_kind", "due_start", "due_end",
-    "past_due", "feature_ids", "on_map",
+    "past_due", "feature_ids", "on_map", "progress_category",
 )  # fmt: skip
 
 
@@ -39,11 +40,25 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def tasks(args: argparse.Namespace) -> int:
-    """Print the tasks matching the filter options, as CSV or as a JSON list of records."""
-    data = load_data()
+    """Print the tasks matching the filter options (with their progress category as of the date), as CSV or JSON records."""
+    from geo.progress.categories import CATEGORIES, categories
+    from geo.store import open_store, reports_frame
+
+    wanted = [code.strip() for item in args.category for code in item.split(",") if code.strip()]
+    unknown = sorted(set(wanted) - set(CATEGORIES))
+    if unknown:
+        msg = f"--category: unknown code(s) {unknown}; expected some of {', '.join(CATEGORIES)}."
+        raise UnknownValueError(msg)
+    store = open_store()
+    data = load_data(store=store)
     view = build_view(data, choice_from_args(args, data))
+    reports = getattr(data, "reports", None)
+    progress = categories(view.tasks, reports if reports is not None else reports_frame(store), view.as_of)
+    shown = view.tasks.assign(progress_category=progress["progress_category"])
+    if wanted:
+        shown = shown[shown["progress_category"].isin(wanted)]
     records = []
-    for task_id, row in view.tasks.iterrows():
+    for task_id, row in shown.iterrows():
         records.append({
             "id": task_id, "doc_id": row["doc_id"], "tt": row["tt"], "task": row["task"],
             "lead_agency": split_ids(row["lead_agency"]), "coordinating": split_ids(row["coordinating"]),
@@ -51,6 +66,7 @@ def tasks(args: argparse.Namespace) -> int:
             "due_start": row["due_start"].isoformat() if row["due_start"] else None,
             "due_end": row["due_end"].isoformat() if row["due_end"] else None,
             "past_due": bool(row["past_due"]), "feature_ids": list(row["feature_ids"]), "on_map": bool(row["on_map"]),
+            "progress_category": row["progress_category"],
         })  # fmt: skip
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=1, allow_nan=False))

@@ -58,6 +58,8 @@ class TaskFilter:
         ``"lat,lon,radius_m"``: only features within that distance of the point.
     within : str
         ``"lon lat;lon lat;..."``: only features intersecting that polygon (drawn on the map).
+    categories : tuple of str
+        Progress categories as of `as_of` (:mod:`geo.progress.categories`); empty: all.
     """
 
     agencies: tuple[str, ...] = ()
@@ -75,6 +77,7 @@ class TaskFilter:
     wards: tuple[str, ...] = ()
     near: str = ""
     within: str = ""
+    categories: tuple[str, ...] = ()
 
     def has_place(self) -> bool:
         """Return True when a place filter (wards, radius or polygon) is set."""
@@ -207,6 +210,9 @@ def filter_summary(
     if choice.statuses:
         names = ", ".join(t(f"status.{status}", lang) for status in choice.statuses)
         lines.append(f"{t('filters.statuses', lang)}: {names}")
+    if choice.categories:
+        names = ", ".join(t(f"category.{code}", lang) for code in choice.categories)
+        lines.append(f"{t('filters.categories', lang)}: {names}")
     if choice.wards:
         lines.append(f"{t('filters.wards', lang)}: {', '.join(choice.wards)}")
     if choice.near:

@@ -53,3 +53,11 @@ MAX_VERTICES: Final[int] = 1_000_000  # coordinates in one uploaded layer
 MAX_POPULATION_DENSITY_KM2: Final[float] = 150_000.0  # persons per km²; Hà Nội's densest wards hold about 40,000
 OVERLAP_TOLERANCE: Final[float] = 0.01  # units may overlap by 1% of the smaller one (OSM wards: Hà Đông and Thanh Liệt share 0.014 km²)
 REGION_BOUNDS_4326: Final[tuple[float, float, float, float]] = (104.9, 20.3, 106.3, 21.6)  # west, south, east, north around Hà Nội
+
+# Progress reports (geo/progress, geo/store/progress.py): what one report may hold (README, "Limits and safety").
+MAX_REPORT_TEXT_CHARS: Final[int] = 4_000  # results, difficulties, proposals: each
+MAX_MILESTONE_CHARS: Final[int] = 500
+MAX_EVIDENCE_REF_CHARS: Final[int] = 255  # the document number and date of the evidence, e.g. "Báo cáo 123/BC-SXD ngày 20/11/2026"
+MAX_LINK_CHARS: Final[int] = 2_048
+MAX_SOURCE_CHARS: Final[int] = 500  # an indicator value's source
+EARLIEST_REPORT_DAY: Final[str] = "2000-01-01"  # a report, completion or indicator date before it is a typing error

@@ -34,6 +34,7 @@ from geo.filters import UNDATED_KINDS, TaskFilter, apply_filter, filter_summary
 from geo.layer_specs import Registry, load_registry
 from geo.links import attach_links, features_by_task, load_links
 from geo.places import in_place, place_area
+from geo.progress.categories import CATEGORIES, categories
 from geo.register import load_documents, load_register
 from geo.text import matches_query
 from geo.timeline import status_on
@@ -57,6 +58,8 @@ class PlanningData:
         ``feature_id``, ``task_id``, ``basis`` (:mod:`geo.links`).
     registry : Registry
         The layer registry.
+    reports : pandas.DataFrame
+        The progress reports of the store (every report kept; empty without a store).
     """
 
     tasks: pd.DataFrame = field(repr=False)
@@ -65,6 +68,7 @@ class PlanningData:
     features: gpd.GeoDataFrame = field(repr=False)
     links: pd.DataFrame = field(repr=False)
     registry: Registry = field(repr=False)
+    reports: pd.DataFrame = field(repr=False, default_factory=lambda: pd.DataFrame(columns=list(REPORT_COLUMNS)))
 
     @functools.cached_property
     def context(self) -> dict[str, gpd.GeoDataFrame]:
@@ -98,9 +102,12 @@ def load_data(data_dir: Path | str = settings.DATA_DIR, *, store=None) -> Planni
     features = attach_links(load_features(folder / settings.PROJECTS_GEOJSON.name), links)
     tasks = load_register(folder / settings.TASKS_CSV.name)
     documents = load_documents(folder / settings.DOCUMENTS_CSV.name)
+    reports = pd.DataFrame(columns=list(REPORT_COLUMNS))
     if store is not None:
         tasks, documents = _with_store(tasks, documents, store)
+        reports = _reports(store)
     return PlanningData(
+        reports=reports,
         tasks=tasks,
         agencies=load_agencies(folder / settings.AGENCIES_CSV.name),
         documents=documents,
@@ -108,6 +115,15 @@ def load_data(data_dir: Path | str = settings.DATA_DIR, *, store=None) -> Planni
         links=links,
         registry=load_registry(folder / settings.LAYERS_JSON.name),
     )
+
+
+def _reports(store) -> pd.DataFrame:
+    """Return the store's progress reports (empty, with the columns, when the store has none or no progress table)."""
+    try:
+        from geo.store import reports_frame
+    except ImportError:  # a store without the progress part
+        return pd.DataFrame(columns=list(REPORT_COLUMNS))
+    return reports_frame(store)
 
 
 def _with_store(tasks: pd.DataFrame, documents: pd.DataFrame, store) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -218,8 +234,15 @@ def build_view(data: PlanningData, choice: TaskFilter) -> View:
     if unknown:
         msg = f"Unknown status(es) {unknown}; expected some of {', '.join(settings.STATUSES)}."
         raise UnknownValueError(msg)
+    unknown = sorted(set(choice.categories) - set(CATEGORIES))
+    if unknown:
+        msg = f"Unknown progress categor(y/ies) {unknown}; expected some of {', '.join(CATEGORIES)}."
+        raise UnknownValueError(msg)
     as_of = choice.as_of_or_today()
     matched = apply_filter(data.tasks, choice, data.agencies)
+    matched = matched.join(categories(matched, data.reports, as_of))
+    if choice.categories:
+        matched = matched[matched["progress_category"].isin(choice.categories)]
     features = data.features.join(status_on(data.features, as_of))
     visible = visible_features(features, matched.index, choice)
     visible = visible[visible["layer"].isin(known_layers)]
@@ -232,6 +255,25 @@ def build_view(data: PlanningData, choice: TaskFilter) -> View:
     feature_ids = [links.get(task_id, ()) for task_id in matched.index]
     tasks = matched.assign(feature_ids=feature_ids, on_map=[bool(ids) for ids in feature_ids])
     return View(data=data, choice=choice, tasks=tasks, features=visible)
+
+
+REPORT_COLUMNS = ("task_id", "id", "reported_on", "status", "completed_on", "percent", "milestone", "results", "difficulties",
+                  "proposals", "evidence_ref", "evidence_link", "evidence_name", "period", "reporter", "created_at")  # fmt: skip
+
+
+def feature_categories(view: View) -> pd.Series:
+    """Return, per visible feature, the progress category that matters most among its matched tasks.
+
+    Order of precedence: overdue, completed late, in progress, no report, completed on time
+    (a feature with one overdue task shows overdue); "" for a feature with no matched task.
+    """
+    rank = {code: position for position, code in enumerate(("overdue", "completed_late", "in_progress", "no_report", "completed_on_time"))}
+    per_task = view.tasks["progress_category"] if "progress_category" in view.tasks else pd.Series(dtype=object)
+    out = {}
+    for feature_id, task_ids in view.features["task_ids"].items():
+        codes = [per_task[task_id] for task_id in task_ids if task_id in per_task.index]
+        out[feature_id] = min(codes, key=rank.__getitem__) if codes else ""
+    return pd.Series(out, dtype=object).reindex(view.features.index).fillna("")
 
 
 def filter_is_active(choice: TaskFilter) -> bool:
@@ -269,6 +311,7 @@ def _task_restrictions(choice: TaskFilter) -> bool:
         or choice.due_to
         or choice.only_past_due
         or set(choice.undated) != set(UNDATED_KINDS)
+        or choice.categories
     )
 
 

@@ -44,9 +44,14 @@ def feature_colour(row, spec: LayerSpec) -> str:
 
 
 def feature_style(row, spec: LayerSpec, registry: Registry, *, hot: bool = False) -> dict:
-    """Return the Leaflet path style of one feature (status on the day, provenance, highlight)."""
+    """Return the Leaflet path style of one feature (status on the day, provenance, highlight).
+
+    When the row carries a ``colour_override`` (the progress of its tasks), that colour replaces
+    the line's or layer's; line weight, markers and dashes still tell status and provenance.
+    """
     status = _status(row)
-    colour = HIGHLIGHT if hot else feature_colour(row, spec)
+    override = row.get("colour_override")
+    colour = HIGHLIGHT if hot else (override if isinstance(override, str) and override else feature_colour(row, spec))
     dash = registry.quality_styles.get(row.get("geometry_quality"), {}).get("dash") or None
     weight = spec.weight + (4 if hot else 0)
     if spec.geometry == "point":
@@ -126,7 +131,8 @@ def feature_collection(
     ``b`` marks a line being built. With `full_tips`, ``tip`` holds the whole tooltip too.
     """
     features, styles, tails, style_index, tail_index = [], [], [], {}, {}
-    wanted = ("id", "name", "name_en", "status", "status_as_of", "status_basis", "geometry_quality", "line", *spec.tooltip_fields)
+    wanted = ("id", "name", "name_en", "status", "status_as_of", "status_basis", "geometry_quality", "line", "colour_override",
+              *spec.tooltip_fields)  # fmt: skip
     columns = [c for c in dict.fromkeys(wanted) if c in frame]
     for geometry, row in zip(frame.geometry, frame[columns].to_dict("records"), strict=True):
         if geometry is None or geometry.is_empty:

@@ -32,11 +32,14 @@ def store():
 
 
 def store_stamp() -> tuple:
-    """A cheap fingerprint of what planners wrote that the view shows (imported plans and their versions)."""
-    from geo.store import list_plans
+    """A cheap fingerprint of what planners wrote: the id of the newest audit record (every write appends one)."""
+    from geo.store import audit_entries
 
     current = store()
-    return () if current is None else tuple((plan.id, plan.version) for plan in list_plans(current))
+    if current is None:
+        return ()
+    newest = audit_entries(current, limit=1)
+    return (newest[0].id,) if newest else (0,)
 
 
 def data() -> PlanningData:

@@ -13,18 +13,19 @@ import streamlit as st
 from geo import settings
 from geo.filters import UNDATED_KINDS, TaskFilter
 from geo.i18n import LANGUAGES
+from geo.progress.categories import CATEGORIES
 from pages import _cache
 
 STATE_DEFAULTS = {
     "f_query": "", "f_docs": [], "f_agencies": [], "f_role": "any", "f_predecessors": True,
     "f_use_window": False, "f_due_from": date(2026, 1, 1), "f_due_to": date(2030, 12, 31),
     "f_as_of": None, "f_only_past_due": False, "f_undated": list(UNDATED_KINDS),
-    "f_layers": [], "f_statuses": [], "f_wards": [], "f_near": "", "f_within": "",
+    "f_layers": [], "f_statuses": [], "f_wards": [], "f_near": "", "f_within": "", "f_categories": [],
 }  # fmt: skip
 BASEMAPS = ("none", "osm", "light", "satellite", "local")
 # the map's view and selection: URL parameter -> (session key, parser)
 MAP_PARAMS = {"lat": ("map_lat", float), "lon": ("map_lon", float), "z": ("map_zoom", int), "sel": ("map_sel", str),
-              "task": ("map_task", str)}  # fmt: skip
+              "task": ("map_task", str), "colour": ("map_colour", str)}  # fmt: skip
 TOD_PARAMS = {
     "tod_lines": lambda raw: [part for part in raw.split(",") if part], "tod_phase": date.fromisoformat,
     "tod_compare": date.fromisoformat, "tod_estimates": lambda raw: raw == "1", "tod_radius": lambda raw: raw if raw == "…" else int(raw),
@@ -56,6 +57,7 @@ def init_state() -> None:
         "f_layers": [layer for layer in choice.layers if layer in _cache.registry().ids("project")],
         "f_statuses": [status for status in choice.statuses if status in settings.STATUSES],
         "f_wards": [ward for ward in choice.wards if ward in known_wards],
+        "f_categories": [code for code in choice.categories if code in CATEGORIES],
         "f_near": _valid_place(choice.near, "near"),
         "f_within": _valid_place(choice.within, "within"),
         "basemap": params.get("basemap") if params.get("basemap") in BASEMAPS else "none",
@@ -92,7 +94,7 @@ def choice_from_state() -> TaskFilter:
         due_to=state.f_due_to if window else None, as_of=state.f_as_of or date.today(),
         only_past_due=state.f_only_past_due, undated=tuple(state.f_undated), query=state.f_query.strip(),
         layers=tuple(state.f_layers), statuses=tuple(state.f_statuses), wards=tuple(state.get("f_wards", [])),
-        near=state.get("f_near", ""), within=state.get("f_within", ""),
+        near=state.get("f_near", ""), within=state.get("f_within", ""), categories=tuple(state.get("f_categories", [])),
     )  # fmt: skip
 
 

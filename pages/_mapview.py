@@ -17,6 +17,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.places import format_within
+from geo.progress.categories import CATEGORY_COLOURS
+from geo.view import feature_categories
 from layers.features import project_groups
 from layers.render import HANOI_CENTER, base_map, context_layers, legend
 from pages import _cache
@@ -51,11 +53,19 @@ def line_names(lang: str) -> dict[str, str]:
     return {str(line): str(line) for line in lines["line"].dropna().unique()}
 
 
-def draw(view, *, lang: str, basemap: str, highlight: frozenset[str]) -> dict:
-    """Draw the map of `view` keeping the planner's place; return what the browser sent back."""
+def draw(view, *, lang: str, basemap: str, highlight: frozenset[str], by_progress: bool = False) -> dict:
+    """Draw the map of `view` keeping the planner's place; return what the browser sent back.
+
+    With `by_progress`, each feature is coloured by the progress of its matched tasks
+    (:func:`geo.view.feature_categories`), line styles still telling status and provenance.
+    """
     state = st.session_state
     st.html(FULL_HEIGHT_CSS)
-    groups = project_groups(_light(view.features), _cache.registry(), lang=lang, highlight=highlight)
+    features = _light(view.features)
+    if by_progress:
+        codes = feature_categories(view)
+        features = features.assign(colour_override=codes.map(lambda code: CATEGORY_COLOURS.get(code, "#616161")))
+    groups = project_groups(features, _cache.registry(), lang=lang, highlight=highlight)
     if state.get("map_lat") is None or state.get("map_zoom") is None:
         state.map_lat, state.map_lon, state.map_zoom = HANOI_CENTER[0], HANOI_CENTER[1], 10
     if state.get("map_figure") != (lang, basemap):  # a new base map: it opens where the planner is

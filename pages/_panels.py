@@ -14,6 +14,7 @@ from geo.agencies import AgencyIndex
 from geo.deadlines import is_past_due
 from geo.errors import PlanningMapError
 from geo.i18n import day_text, number, t
+from geo.progress.categories import categories
 from geo.text import split_ids
 from geo.view import PlanningData, View, linked_tasks
 from pages import _text
@@ -50,15 +51,18 @@ def feature_card(data: PlanningData, feature_id: str, *, as_of: date, lang: str)
     with st.expander(t("panel.provenance", lang)):
         _text.show(_text.text(feature.get("geometry_source", "")))
     records = linked_tasks(data, feature_id, as_of=as_of)
+    records = records.join(categories(records, data.reports, as_of))
     st.markdown(f"**{t('panel.tasks', lang)} ({len(records)})**")
     if records.empty:
         st.info(t("panel.no_tasks", lang))
     for task_id, row in records.iterrows():
-        task_record(task_id, row, data.agencies, as_of=as_of, lang=lang)
+        task_record(task_id, row, data.agencies, as_of=as_of, lang=lang, reports=data.reports)
 
 
-def task_record(task_id: str, row: pd.Series, agencies: AgencyIndex, *, as_of: date, lang: str) -> None:
-    """Show one task record with its document, TT, text, agencies, product, deadline and (when linked) the basis."""
+def task_record(
+    task_id: str, row: pd.Series, agencies: AgencyIndex, *, as_of: date, lang: str, reports: pd.DataFrame | None = None
+) -> None:
+    """Show one task record with its document, TT, text, agencies, product, deadline, the link's basis and its progress."""
     parsed = t("kind." + row["due_kind"], lang)
     if row["due_end"] is not None:
         parsed += f" · {day_text(row['due_end'], lang)}"
@@ -82,6 +86,10 @@ def task_record(task_id: str, row: pd.Series, agencies: AgencyIndex, *, as_of: d
             parts.append(_text.alert("success", t("panel.deadline_open", lang, date=day_text(as_of, lang))))
     with st.container(border=True):
         _text.show(*parts)
+        if reports is not None:
+            from pages import _progress_panel
+
+            _progress_panel.progress_block(task_id, row, reports, as_of=as_of, lang=lang)
 
 
 def coverage_metrics(result, *, lang: str, baseline=None, per_row: int = 6) -> None:
@@ -185,7 +193,7 @@ def jump_list(frame, *, lang: str, limit: int = 12) -> bool:
 def task_panel(view: View, task_id: str, *, lang: str) -> None:
     """Show the selected task's record and how many of its features are on the map (or that none is)."""
     row = view.tasks.loc[task_id]
-    task_record(task_id, row, view.data.agencies, as_of=view.as_of, lang=lang)
+    task_record(task_id, row, view.data.agencies, as_of=view.as_of, lang=lang, reports=view.data.reports)
     n = len(row["feature_ids"])
     if n:
         st.markdown(f"**{t('map.task_features', lang, n=n)}**")
@@ -277,3 +285,10 @@ def print_panel(view: View, *, lang: str) -> None:
         mime="application/pdf" if fmt == "pdf" else "image/png", key="print_download", on_click="ignore",
         icon=":material/print:",
     )  # fmt: skip
+
+
+def category_legend(view: View, *, lang: str) -> None:
+    """Show the colours of the progress categories (see :func:`pages._progress_panel.category_legend`)."""
+    from pages import _progress_panel
+
+    _progress_panel.category_legend(view, lang=lang)

@@ -37,10 +37,18 @@ if task_id and task_id not in view.tasks.index:
 selected = state.get("map_sel") if state.get("map_sel") in view.features.index else None
 highlight = frozenset(view.tasks.at[task_id, "feature_ids"]) if task_id else frozenset({selected} if selected else ())
 
-panel = st.toggle(t("map.panel", lang), value=True, key="map_panel")
+controls = st.columns([2, 3])
+panel = controls[0].toggle(t("map.panel", lang), value=True, key="map_panel")
+if state.get("map_colour") not in ("layer", "progress"):
+    state.map_colour = "layer"
+by_progress = controls[1].segmented_control(
+    t("map.colour_by", lang), ["layer", "progress"], key="map_colour", format_func=lambda m: t(f"map.colour_by.{m}", lang)
+) == "progress"
+if by_progress:
+    _panels.category_legend(view, lang=lang)
 left, right = st.columns([5, 3], gap="medium") if panel else (st.container(), None)
 with left:
-    out = _mapview.draw(view, lang=lang, basemap=state.get("basemap", "none"), highlight=highlight)
+    out = _mapview.draw(view, lang=lang, basemap=state.get("basemap", "none"), highlight=highlight, by_progress=by_progress)
 if _mapview.read_events(out):
     st.rerun()
 if state.get("map_sel") != selected and state.get("map_sel") in view.features.index:

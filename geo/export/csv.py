@@ -24,8 +24,8 @@ def write_tasks_csv(data: SnapshotData) -> dict[str, bytes]:
 
 def task_rows(tasks: pd.DataFrame) -> pd.DataFrame:
     """Return the task table as text cells: ISO dates and joined ``feature_ids``."""
-    table = tasks.loc[:, [*COLUMNS, *TASK_EXTRA_COLUMNS]].copy()
-    for column in ("due_start", "due_end"):
-        table[column] = table[column].map(lambda day: day.isoformat() if day else "")
+    table = tasks.reindex(columns=[*COLUMNS, *TASK_EXTRA_COLUMNS]).copy()
+    for column in ("due_start", "due_end", "progress_reported_on", "progress_completed_on"):
+        table[column] = table[column].map(lambda day: day.isoformat() if hasattr(day, "isoformat") else "")
     table["feature_ids"] = table["feature_ids"].map(join_ids)
     return table

@@ -42,7 +42,10 @@ FEATURE_COLUMNS: Final[tuple[str, ...]] = (
     "geometry_quality", "geometry_source", "task_ids", "matched_task_ids", "task_count",
     "due_end_min", "due_end_max", "due_kinds", "past_due_count",
 )  # fmt: skip
-TASK_EXTRA_COLUMNS: Final[tuple[str, ...]] = ("past_due", "feature_ids", "on_map")
+TASK_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
+    "past_due", "feature_ids", "on_map", "progress_category", "progress_status", "progress_percent", "progress_reported_on",
+    "progress_completed_on", "progress_reporter", "progress_results", "progress_difficulties", "progress_proposals",
+)  # fmt: skip
 GEOMETRY_FORMATS: Final[tuple[str, ...]] = ("gpkg", "geojson", "kml", "shp", "png")
 NO_GEOMETRY: Final[str] = "no geometry (None): nothing to draw or write"
 EMPTY_GEOMETRY: Final[str] = "empty geometry: nothing to draw or write"

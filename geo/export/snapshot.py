@@ -351,6 +351,9 @@ def _manifest(data: SnapshotData, wanted: tuple[str, ...], skipped: dict[str, st
             "layers_omitted": "Layers with no visible feature have no table or file.",
             "feature_ids": "tasks.csv / tasks.xlsx list in feature_ids the features of this snapshot linked to each task.",
             "deadlines": "due_end_min, due_end_max, due_kinds and past_due_count are read from every task linked to the feature.",
+            "progress": "tasks.csv / tasks.xlsx carry each task's progress category and latest report as of the snapshot's as-of "
+            "date (reports dated after it do not count): progress_category is completed_on_time, completed_late, overdue, "
+            "in_progress or no_report.",
             "geometry": "geometry.written counts the features each geometry file holds; geometry.skipped lists those "
             "left out and why; geometry.converted those whose geometry was changed to fit the format.",
         },

@@ -28,11 +28,11 @@ def write_tasks_xlsx(data: SnapshotData) -> dict[str, bytes]:
     sheet.append(columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in table.loc[:, columns].to_dict("records"):
+    for row in table.reindex(columns=columns).to_dict("records"):
         sheet.append([_cell(join_ids(row[c]) if c == "feature_ids" else row[c]) for c in columns])
     for column_number, column in enumerate(columns, start=1):
         letter = get_column_letter(column_number)
-        if column in ("due_start", "due_end"):
+        if column in ("due_start", "due_end", "progress_reported_on", "progress_completed_on"):
             for cell in sheet[letter][1:]:
                 cell.number_format = "yyyy-mm-dd"
         for cell in sheet[letter][1:]:

@@ -10,14 +10,17 @@ password hashes: keep it as safe as the store itself.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
+import math
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Boolean, Connection, Integer, String, Text, delete, func, insert, select, text
+from sqlalchemy import Boolean, Connection, Date, Float, Integer, LargeBinary, String, Text, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import JSON
 
@@ -203,7 +206,7 @@ def _value(column: Any, value: Any, where: str) -> Any:
             msg = f"{where}: column {column.name} may not be empty; nothing was restored."
             raise StoreError(msg)
         return None
-    kind = column.type
+    kind, found = column.type, value
     ok = True
     if isinstance(kind, UTCDateTime):
         try:
@@ -212,6 +215,20 @@ def _value(column: Any, value: Any, where: str) -> Any:
             parsed = None
         ok = parsed is not None and parsed.tzinfo is not None
         value = parsed
+    elif isinstance(kind, Date):
+        try:
+            value = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+        except ValueError:
+            value = None
+        ok = value is not None
+    elif isinstance(kind, LargeBinary):
+        try:
+            value = base64.b64decode(value, validate=True) if isinstance(value, str) else None
+        except (binascii.Error, ValueError):
+            value = None
+        ok = value is not None
+    elif isinstance(kind, Float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
     elif isinstance(kind, Boolean):
         ok = isinstance(value, bool)
     elif isinstance(kind, Integer):
@@ -221,7 +238,7 @@ def _value(column: Any, value: Any, where: str) -> Any:
     elif not isinstance(kind, JSON):  # pragma: no cover - every column type of the schema is listed above
         ok = False
     if not ok:
-        msg = f"{where}: column {column.name} holds {str(value)[:40]!r}, not a {type(kind).__name__} value; nothing was restored."
+        msg = f"{where}: column {column.name} holds {str(found)[:40]!r}, not a {type(kind).__name__} value; nothing was restored."
         raise StoreError(msg)
     return value
 
@@ -244,7 +261,12 @@ def _reset_sequences(connection: Connection) -> None:
 
 
 def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    """Return a stored value as JSON: datetimes and dates as ISO text, bytes (evidence files) as base64 text."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return value
 
 
 def _checksum(tables: Any) -> str:

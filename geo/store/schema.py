@@ -16,10 +16,13 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -121,6 +124,60 @@ imported_tasks = Table(
     Column("record", JSON(none_as_null=True), nullable=False),
     UniqueConstraint("plan_id", "task_id", name="uq_imported_tasks_plan_task"),
     Index("ix_imported_tasks_task_id", "task_id"),
+)  # fmt: skip
+
+# Progress reports (revision 0003): append-only, the latest saved is current. ``supersedes`` is the id of the report that
+# was the task's latest when this one was saved (None for the first): two saves based on the same report cannot both land.
+FIRST_REPORT = text("supersedes IS NULL")
+progress_reports = Table(
+    "progress_reports", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("task_id", String(128), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("completed_on", Date),
+    Column("percent", Float),
+    Column("milestone", Text, nullable=False),
+    Column("results", Text, nullable=False),
+    Column("difficulties", Text, nullable=False),
+    Column("proposals", Text, nullable=False),
+    Column("evidence_ref", String(255), nullable=False),
+    Column("evidence_link", String(2048), nullable=False),
+    Column("evidence_name", String(255)),
+    Column("evidence_media_type", String(127)),
+    Column("evidence_size", Integer),
+    Column("evidence_sha256", String(64)),
+    Column("period", String(8), nullable=False),
+    Column("reported_on", Date, nullable=False),
+    Column("reporter", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("supersedes", Integer),
+    CheckConstraint("status IN ('not_started', 'in_progress', 'completed', 'blocked')", name="ck_progress_reports_status"),
+    CheckConstraint("percent IS NULL OR (percent >= 0 AND percent <= 100)", name="ck_progress_reports_percent"),
+    CheckConstraint("(status = 'completed' AND completed_on IS NOT NULL AND completed_on <= reported_on) "
+                    "OR (status <> 'completed' AND completed_on IS NULL)", name="ck_progress_reports_completed"),
+    Index("ix_progress_reports_task", "task_id", "id"),
+    Index("ix_progress_reports_content", "task_id", "content_sha256"),
+    Index("ux_progress_reports_chain", "task_id", "supersedes", unique=True),
+    Index("ux_progress_reports_first", "task_id", unique=True, sqlite_where=FIRST_REPORT, postgresql_where=FIRST_REPORT),
+)  # fmt: skip
+
+progress_evidence = Table(
+    "progress_evidence", metadata,
+    Column("report_id", Integer, ForeignKey("progress_reports.id", name="fk_progress_evidence_report"), primary_key=True),
+    Column("content", LargeBinary, nullable=False),
+)  # fmt: skip
+
+indicator_values = Table(
+    "indicator_values", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("indicator_id", String(128), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("on", Date, nullable=False),
+    Column("source", String(500), nullable=False),
+    Column("reporter", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_indicator_values_indicator", "indicator_id", "on"),
 )  # fmt: skip
 
 # Tables in the order they can be filled (parents first); a backup lists them in this order.
