@@ -160,3 +160,21 @@ def quarterly_downloads(view: View, *, lang: str) -> None:
                          file_name=f"{name}.xlsx", key="dash_xlsx", on_click="ignore", icon=":material/table:")  # fmt: skip
     right.download_button(t("dash.download_docx", lang), data=lambda: quarterly_report(view.data.tasks, view.data.reports, fmt="docx", **common),
                           file_name=f"{name}.docx", key="dash_docx", on_click="ignore", icon=":material/description:")  # fmt: skip
+
+
+def missing_periods_table(view: View, *, lang: str) -> None:
+    """The periods of the matching recurring tasks that ended with no report (from the start of 2026)."""
+    from geo.progress.periods import missing_periods
+
+    missing = missing_periods(view.tasks, view.data.reports, start=date(2026, 1, 1), as_of=view.as_of)
+    st.subheader(t("dash.missing", lang, n=len(missing)))
+    if missing.empty:
+        return
+    tasks = view.tasks
+    table = missing.assign(
+        doc_id=missing["task_id"].map(tasks["doc_id"]), tt=missing["task_id"].map(tasks["tt"]),
+        task=missing["task_id"].map(tasks["task"]),
+    )[["period", "doc_id", "tt", "task", "task_id"]]  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch", key="dash_missing", height=min(360, 40 + 35 * len(table)),
+                 column_config={"period": t("dash.period", lang), "doc_id": t("col.doc", lang), "tt": t("col.tt", lang),
+                                "task": t("col.task", lang), "task_id": t("col.id", lang)})  # fmt: skip

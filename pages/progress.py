@@ -39,6 +39,8 @@ _charts.gantt(view, lang=lang)
 st.subheader(t("dash.trend", lang))
 _charts.trend(view, lang=lang)
 
+_charts.missing_periods_table(view, lang=lang)
+
 days = st.number_input(t("dash.days", lang), 1, 365, 30, step=5, key="dash_days")
 st.subheader(t("dash.due", lang, days=days))
 _charts.due_soon(view, days=int(days), lang=lang)

@@ -78,3 +78,40 @@ def test_the_category_filter_keeps_the_completed_task(reported):
     app = run_page("pages/register.py", f_as_of=AS_OF, f_categories=["completed_on_time"])
     table = app.dataframe[0].value
     assert done in set(table["id"])
+
+
+def test_missing_periods_of_recurring_tasks_are_listed(reported):
+    from geo.progress.periods import missing_periods
+
+    data = load_data(store=open_store())
+    expected = missing_periods(data.tasks, data.reports, start=date(2026, 1, 1), as_of=AS_OF)
+    recurring = sum(1 for row in reported[2] if row["due_raw"] and row["id"] in set(data.tasks.index[data.tasks["due_kind"] == "recurring"]))
+    assert recurring > 0 and len(expected) >= recurring  # every recurring task misses at least 2026Q1 (nothing reported)
+    app = run_page("pages/progress.py", f_as_of=AS_OF, timeout=90)
+    assert any(f"còn thiếu ({len(expected)})" in header.value for header in app.subheader)
+
+
+def test_the_page_refuses_a_reporter_on_another_agencys_task(reported):
+    """The page's save goes through the store, which refuses a reporter on a task its agency neither leads nor coordinates."""
+    import pandas as pd
+
+    from geo.errors import PermissionDenied
+    from geo.filters import TaskFilter
+    from geo.view import build_view
+    from pages._mytasks import save_edits
+
+    store = open_store()
+    boss = get_user(store, "dieu.phoi")
+    try:
+        reporter = get_user(store, "bao.cao.tc")
+    except Exception:
+        reporter = add_user(store, boss, "bao.cao.tc", role="reporter", agency_id="so-tai-chinh", password="mat-khau-dai-4")
+    data = load_data(store=store)
+    other = build_view(data, TaskFilter(agencies=("so-y-te",), role="lead", as_of=AS_OF))
+    task_id = next(i for i, row in other.tasks.iterrows() if "so-tai-chinh" not in row["lead_agency"] + row["coordinating"])
+    before = pd.DataFrame([{"id": task_id, "status": "not_started", "completed_on": None, "percent": None, "milestone": "",
+                            "results": "", "difficulties": "", "proposals": "", "reported_on": AS_OF}])  # fmt: skip
+    after = before.assign(status="in_progress", results="<b>thử</b>")
+    saved, problems = save_edits(store, reporter, before, after, other, data.agencies)
+    assert saved == 0 and len(problems) == 1 and isinstance(problems[0][2], PermissionDenied)
+    assert "bao.cao.tc" in str(problems[0][2])
