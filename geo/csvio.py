@@ -47,3 +47,41 @@ def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.map(restore_cell)
     out.columns = [restore_cell(column) for column in out.columns]
     return out
+
+
+def read_record_table(path, *, columns, what: str, builder: str) -> pd.DataFrame:
+    """Read a CSV of record (UTF-8, written by :func:`frame_to_csv`) as text, checked: present, every column, unique ids.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    columns : sequence of str
+        The columns it must have (``id`` among them).
+    what : str
+        What the file is, for the messages ("task register", "indicator register").
+    builder : str
+        The maintainer's tool that rebuilds it, for the messages.
+
+    Raises
+    ------
+    geo.errors.DataFileError
+        If the file is missing, lacks a column or repeats an id.
+    """
+    from pathlib import Path
+
+    from geo.errors import DataFileError
+
+    path = Path(path)
+    if not path.exists():
+        msg = f"{what.capitalize()} not found: {path}. Restore data/{path.name} or run {builder}."
+        raise DataFileError(msg)
+    table = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
+    missing = [column for column in columns if column not in table.columns]
+    if missing:
+        msg = f"{path}: missing column(s) {missing}; expected {list(columns)}."
+        raise DataFileError(msg)
+    if table["id"].duplicated().any():
+        msg = f"{path}: {what} ids must be unique; repeated: {sorted(table.loc[table['id'].duplicated(), 'id'])}."
+        raise DataFileError(msg)
+    return table

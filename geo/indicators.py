@@ -19,7 +19,7 @@ import pandas as pd
 
 from geo import settings
 from geo.agencies import AgencyIndex
-from geo.csvio import frame_to_csv, restore_frame
+from geo.csvio import frame_to_csv, read_record_table
 from geo.errors import DataFileError, InvalidArgumentError
 from geo.filters import TaskFilter
 from geo.i18n import number
@@ -204,18 +204,7 @@ def load_indicators(path: Path | str = INDICATORS_CSV) -> pd.DataFrame:
     DataFileError
         If the file is missing, lacks a column, repeats an id or holds a bound that is not a number.
     """
-    path = Path(path)
-    if not path.exists():
-        msg = f"Indicator register not found: {path}. Restore data/indicators.csv or run tools/build_indicators.py."
-        raise DataFileError(msg)
-    table = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
-    missing = [column for column in COLUMNS if column not in table.columns]
-    if missing:
-        msg = f"{path}: missing column(s) {missing}; expected {list(COLUMNS)}."
-        raise DataFileError(msg)
-    if table["id"].duplicated().any():
-        msg = f"{path}: indicator ids must be unique; repeated: {sorted(table.loc[table['id'].duplicated(), 'id'])}."
-        raise DataFileError(msg)
+    table = read_record_table(path, columns=COLUMNS, what="indicator register", builder="tools/build_indicators.py")
     for column in ("target_min", "target_max"):
         try:
             table[column] = [float(Decimal(value)) if value else float("nan") for value in table[column]]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo import settings
 from geo.agencies import AgencyIndex
-from geo.csvio import frame_to_csv, restore_frame
+from geo.csvio import frame_to_csv, read_record_table
 from geo.deadlines import parse_deadline, past_due_mask
 from geo.errors import DataFileError, InvalidArgumentError, UnknownValueError
 from geo.text import join_ids, matches_query, split_ids
@@ -111,18 +111,7 @@ def load_register(path: Path | str = settings.TASKS_CSV) -> pd.DataFrame:
     DataFileError
         If the file is missing, lacks a column or repeats an id.
     """
-    path = Path(path)
-    if not path.exists():
-        msg = f"Task register not found: {path}. Restore data/tasks.csv or run tools/build_register.py."
-        raise DataFileError(msg)
-    tasks = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
-    missing = [column for column in COLUMNS if column not in tasks.columns]
-    if missing:
-        msg = f"{path}: missing column(s) {missing}."
-        raise DataFileError(msg)
-    if tasks["id"].duplicated().any():
-        msg = f"{path}: task ids must be unique; repeated: {sorted(tasks.loc[tasks['id'].duplicated(), 'id'])}."
-        raise DataFileError(msg)
+    tasks = read_record_table(path, columns=COLUMNS, what="task register", builder="tools/build_register.py")
     for column in ("due_start", "due_end"):
         tasks[column] = [date.fromisoformat(value) if value else None for value in tasks[column]]
     return tasks.set_index("id", drop=False)
