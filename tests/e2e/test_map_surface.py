@@ -103,9 +103,18 @@ def test_search_finds_a_feature_and_jumps_to_it(page, app_url):
 def test_print_of_the_view_is_a_one_page_pdf(page, app_url, tmp_path):
     page.goto(f"{app_url}/?as_of=2026-11-22&lat=21.03000&lon=105.84000&z=13")
     wait_for_map(page)
+    page.wait_for_timeout(1500)  # the map reports its view once drawn: let that rerun finish before clicking
     page.get_by_role("tab", name="In / xuất").click()
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Tải bản in của khung nhìn hiện tại").click()
+    button = page.get_by_role("button", name="Tải bản in của khung nhìn hiện tại")
+    button.wait_for(timeout=20_000)
+    for attempt in range(2):  # a rerun that replaces the button as it is clicked loses the click: try once more
+        try:
+            with page.expect_download(timeout=30_000) as info:
+                button.click()
+            break
+        except Exception:
+            if attempt:
+                raise
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     data = path.read_bytes()
