@@ -74,13 +74,17 @@ def independent_ward_count(name: str) -> int:
 def test_ward_filter_accent_free_and_radius_filter(page, app_url):
     page.goto(f"{app_url}/?as_of=2026-11-22")
     wait_for_map(page)
+    page.wait_for_timeout(1500)  # the map reports its view once drawn: let that rerun finish before using the sidebar
     page.get_by_text("Lọc theo địa điểm").first.click()
-    page.get_by_role("combobox", name=re.compile("Phường.xã")).click()
+    box = page.get_by_role("combobox", name=re.compile("Phường.xã"))
+    box.wait_for(timeout=20_000)
+    box.click()
     page.keyboard.type("hoan kiem")
     page.get_by_role("option", name=re.compile("^Phường Hoàn Kiếm")).click()
     page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('wards=')", timeout=30_000)
     expected = independent_ward_count("Phường Hoàn Kiếm")
-    page.get_by_text(re.compile(rf"^{expected} đối tượng trên bản đồ")).first.wait_for(timeout=20_000)
+    page.get_by_text(re.compile(rf"^{expected} đối tượng trên bản đồ")).first.wait_for(timeout=30_000)
     assert "wards=Ph" in page.url
     point = gpd.GeoSeries([shapely.Point(105.82728, 21.02838)], crs="EPSG:4326").to_crs(settings.CRS_MEASURE).iloc[0]
     near = int((features_file().to_crs(settings.CRS_MEASURE).distance(point) <= 800).sum())
