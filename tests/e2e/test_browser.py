@@ -1,5 +1,6 @@
 """The real page in a real browser: map drawn, language switch, agency filter, feature click, shared URL."""
 
+import contextlib
 import re
 from datetime import date
 
@@ -20,10 +21,19 @@ def counts(choice: TaskFilter) -> tuple[int, int]:
     return len(view.features), len(view.tasks)
 
 
+def settle(page, timeout: int = 15_000) -> None:
+    """Wait until Streamlit has finished the script run that the last interaction started."""
+    page.wait_for_timeout(500)
+    with contextlib.suppress(Exception):  # Streamlit shows its status widget while a script runs
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=timeout)
+
+
 def wait_for_map(page):
+    """Wait until the map is drawn and the rerun its first report of the view causes has finished."""
     page.wait_for_selector(MAP_FRAME, state="attached", timeout=30_000)
     frame = page.frame_locator(MAP_FRAME).first
     frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path").first.wait_for(timeout=30_000)
+    settle(page)
     return frame
 
 

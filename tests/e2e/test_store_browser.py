@@ -5,7 +5,7 @@ import re
 import pytest
 
 from geo.store import add_user, get_user, list_users, open_store
-from tests.e2e.test_browser import wait_for_map
+from tests.e2e.test_browser import settle, wait_for_map
 
 pytestmark = pytest.mark.e2e
 
@@ -48,8 +48,9 @@ def test_an_imported_plan_stays_after_reload_and_for_another_user(page, browser,
     page.get_by_text("Nhập bảng nhiệm vụ của văn bản mới (CSV/XLSX)").click()
     page.get_by_label("Mã văn bản mới").fill("KH-E2E-2027")
     page.get_by_label("Mã văn bản mới").press("Enter")
+    settle(page)
     page.locator("input[type=file]").set_input_files(str(plan))
-    page.get_by_text("Đã đọc 2 dòng; 0 dòng bị gắn cờ.").wait_for(timeout=20_000)
+    page.get_by_text("Đã đọc 2 dòng; 0 dòng bị gắn cờ.").wait_for(timeout=40_000)
     page.get_by_role("button", name=re.compile("Lưu kế hoạch này vào kho")).click()
     page.get_by_text("Đã lưu kế hoạch KH-E2E-2027: 2 nhiệm vụ.").wait_for(timeout=20_000)
     other = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()  # another planner, a guest
