@@ -121,6 +121,26 @@ class AgencyIndex:
             out |= self.predecessors(agency_id)
         return frozenset(out)
 
+    def matches(self, cells: pd.Series | list[pd.Series], agencies, *, include_predecessors: bool = True) -> pd.Series:
+        """Return True where a ``;``-separated agency cell names one of `agencies` (or, by default, an agency merged into one).
+
+        This is the one place an agency choice is matched against records (tasks, indicators,
+        reminders): `cells` is one column or several (e.g. lead and coordinating), all with one index.
+
+        Raises
+        ------
+        UnknownValueError
+            If an agency of `agencies` is unknown.
+        """
+        columns = cells if isinstance(cells, list) else [cells]
+        wanted = {self.require(agency) for agency in agencies}
+        if include_predecessors:
+            wanted = set(self.with_predecessors(sorted(wanted)))
+        hit = pd.Series(False, index=columns[0].index)
+        for column in columns:
+            hit |= column.map(lambda value: bool(wanted & set(split_ids(value)))).astype(bool)
+        return hit
+
     def label(self, agency_id: str, *, lang: str = "vi") -> str:
         """Return the agency's name in `lang` ("vi" or "en"), or the id if unknown."""
         if agency_id not in self.table.index:

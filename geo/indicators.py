@@ -24,7 +24,7 @@ from geo.errors import DataFileError, InvalidArgumentError
 from geo.filters import TaskFilter
 from geo.i18n import number
 from geo.register import ROLES
-from geo.text import fold, join_ids, matches_query, nfc, split_ids
+from geo.text import fold, join_ids, matches_query, nfc
 
 INDICATORS_CSV = settings.DATA_DIR / "indicators.csv"
 RAW_COLUMNS = (
@@ -267,13 +267,8 @@ def filter_indicators(
         if agency_index is None:
             msg = "agency_index is required to filter by agency."
             raise InvalidArgumentError(msg)
-        wanted = {agency_index.require(agency) for agency in agencies}
-        if include_predecessors:
-            wanted = set(agency_index.with_predecessors(sorted(wanted)))
-        if role == "coordinating":
-            keep &= False
-        else:
-            keep &= indicators["lead_agency"].map(lambda value: bool(wanted & set(split_ids(value))))
+        hit = agency_index.matches(indicators["lead_agency"], agencies, include_predecessors=include_predecessors)
+        keep &= hit & (role != "coordinating")  # the appendices name only the reporting lead
     if docs:
         keep &= indicators["doc_id"].isin(docs)
     if query and query.strip():

@@ -17,7 +17,7 @@ from geo.agencies import AgencyIndex
 from geo.csvio import frame_to_csv, read_record_table
 from geo.deadlines import parse_deadline, past_due_mask
 from geo.errors import DataFileError, InvalidArgumentError, UnknownValueError
-from geo.text import join_ids, matches_query, split_ids
+from geo.text import join_ids, matches_query
 
 RAW_COLUMNS = (
     "id", "doc_id", "appendix", "section", "section_title", "tt", "task",
@@ -210,13 +210,8 @@ def filter_tasks(
         if agency_index is None:
             msg = "agency_index is required to filter by agency."
             raise InvalidArgumentError(msg)
-        wanted = {agency_index.require(agency) for agency in agencies}
-        if include_predecessors:
-            wanted = set(agency_index.with_predecessors(sorted(wanted)))
-        hit = pd.Series(False, index=tasks.index)
-        for column in ROLE_COLUMNS[role]:
-            hit |= tasks[column].map(lambda value: bool(wanted & set(split_ids(value))))
-        keep &= hit
+        keep &= agency_index.matches([tasks[column] for column in ROLE_COLUMNS[role]], agencies,
+                                     include_predecessors=include_predecessors)  # fmt: skip
     if docs:
         unknown_docs = sorted(set(docs) - set(tasks["doc_id"]))
         if unknown_docs:

@@ -235,7 +235,7 @@ def task_table(view: View, *, selected: str | None, lang: str) -> str | None:
 
 def charts(view: View, *, lang: str) -> None:
     """Small bar charts of the filtered set: tasks by lead agency and document, features by layer and status, past due."""
-    import altair as alt
+    from layers.charts import count_bars
 
     agencies, registry = view.data.agencies, view.data.registry
     leads = view.tasks["lead_agency"].map(split_ids).explode().dropna()
@@ -247,15 +247,8 @@ def charts(view: View, *, lang: str) -> None:
         "chart.past_due": view.tasks["past_due"].map(lambda p: t("chart.yes" if p else "chart.no", lang)).value_counts(),
     }
     for key, series in counts.items():
-        if series.empty:
-            continue
-        frame = series.rename_axis("label").reset_index(name="n")
-        chart = (
-            alt.Chart(frame, title=t(key, lang), height=max(60, 22 * len(frame)))
-            .mark_bar()
-            .encode(y=alt.Y("label:N", sort="-x", title=None), x=alt.X("n:Q", title=t("chart.count", lang)), tooltip=["label", "n"])
-        )
-        st.altair_chart(chart, use_container_width=True)
+        if not series.empty:
+            st.altair_chart(count_bars(series, title=t(key, lang), count=t("chart.count", lang)), use_container_width=True)
 
 
 def print_panel(view: View, *, lang: str) -> None:
@@ -286,9 +279,3 @@ def print_panel(view: View, *, lang: str) -> None:
         icon=":material/print:",
     )  # fmt: skip
 
-
-def category_legend(view: View, *, lang: str) -> None:
-    """Show the colours of the progress categories (see :func:`pages._progress_panel.category_legend`)."""
-    from pages import _progress_panel
-
-    _progress_panel.category_legend(view, lang=lang)

@@ -10,7 +10,7 @@ from geo.errors import PlanningMapError
 from geo.i18n import day_text, t
 from geo.view import features_named, task_features
 from layers.export_html import standalone_map_html
-from pages import _cache, _frame, _mapview, _panels
+from pages import _cache, _frame, _mapview, _panels, _progress_panel
 
 lang, choice = _frame.current()
 st.title(t("map.title", lang))
@@ -45,7 +45,7 @@ by_progress = controls[1].segmented_control(
     t("map.colour_by", lang), ["layer", "progress"], key="map_colour", format_func=lambda m: t(f"map.colour_by.{m}", lang)
 ) == "progress"
 if by_progress:
-    _panels.category_legend(view, lang=lang)
+    _progress_panel.category_legend(view, lang=lang)
 left, right = st.columns([5, 3], gap="medium") if panel else (st.container(), None)
 with left:
     out = _mapview.draw(view, lang=lang, basemap=state.get("basemap", "none"), highlight=highlight, by_progress=by_progress)

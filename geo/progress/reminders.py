@@ -19,7 +19,6 @@ from geo.deadlines import is_past_due
 from geo.errors import InvalidArgumentError
 from geo.i18n import t
 from geo.progress.categories import reports_as_of
-from geo.text import split_ids
 
 ICS_PRODID: Final[str] = "-//Hanoi planning map//Task deadlines//VI"
 _MAX_OCTETS: Final[int] = 75
@@ -80,9 +79,7 @@ def agency_mask(tasks: pd.DataFrame, agency: str, agencies: AgencyIndex | None) 
     if agencies is None:
         msg = "give the agency table (agencies=...) with agency=..., for the 2025 successions."
         raise InvalidArgumentError(msg)
-    wanted = agencies.with_predecessors([agencies.require(agency)])
-    named = tasks["lead_agency"].map(split_ids) + tasks["coordinating"].map(split_ids)
-    return named.map(lambda ids: bool(set(ids) & wanted)).astype(bool)
+    return agencies.matches([tasks["lead_agency"], tasks["coordinating"]], [agency])
 
 
 def calendar_ics(tasks: pd.DataFrame, *, agency_name: str, now: datetime | None = None, lang: str = "vi") -> bytes:
