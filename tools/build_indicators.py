@@ -32,8 +32,7 @@ from geo import settings
 from geo.agencies import AgencyIndex, load_agencies
 from geo.indicators import INDICATORS_CSV, derive_indicators, write_indicators
 from geo.text import nfc
-
-SEEDS = settings.DATA_DIR / "seeds"
+from tools.seeds import SEEDS, reader
 
 # Units printed in the "Đơn vị" column of KH-DU-2026 Phụ lục 01 (after repair_marks), longest first.
 KH_DU_UNITS = (
@@ -132,24 +131,13 @@ def kh_183_2021_pl1(lines: list[str]) -> list[dict[str, str]]:
     return _finish(rows, doc_id="KH-183-2021", appendix="Phụ lục 1", code="PL1", period="đến năm 2025", carry="within")
 
 
-def source_files(path: Path = settings.DOCUMENTS_CSV) -> dict[str, str]:
-    """Return the source file name of each document id (column ``source_file`` of data/documents.csv)."""
-    import csv
-
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["doc_id"]: row["source_file"] for row in csv.DictReader(handle)}
-
-
 def main(argv: list[str] | None = None) -> list[Path]:
     """Rebuild indicators.csv into --out (default data/), print the counts per appendix; return the paths written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seeds", nargs="?", type=Path, default=SEEDS, help="folder of the source documents (default: data/seeds)")
     parser.add_argument("--out", type=Path, default=settings.DATA_DIR, help="folder to write into (default: data/)")
     args = parser.parse_args(argv)
-    files = source_files()
-
-    def read(doc_id: str) -> list[str]:
-        return (args.seeds / files[doc_id]).read_text(encoding="utf-8").splitlines()
+    read = reader(args.seeds)
 
     agencies = load_agencies()
     kh_du = read("KH-DU-2026")

@@ -205,7 +205,9 @@ def schematic_station_features(key: str, line: dict, line_id: str, common: dict)
         out.append(
             feature(
                 Point(station["lon"], station["lat"]),
-                **_station_props(station, line, line_id, feature_id=station.get("id") or f"station-{key}-{index + 1:02d}", seq=seq),
+                **_station_props(
+                    station, line, line_id, feature_id=station.get("id") or f"station-{key}-{index + 1:02d}", seq=seq
+                ),
                 position_trust="low",
                 geometry_quality="schematic",
                 geometry_source=source,

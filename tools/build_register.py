@@ -23,8 +23,8 @@ from geo import settings
 from geo.agencies import AgencyIndex, load_agencies
 from geo.register import RAW_COLUMNS, derive_register, write_register
 from geo.text import nfc
+from tools.seeds import SEEDS, reader
 
-SEEDS = settings.DATA_DIR / "seeds"
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _TAGS = re.compile(r"</?b>")
 _ITALIC = re.compile(r"\*")  # Markdown italics of the DOCX extraction (KH-57-TU-2026)
@@ -270,22 +270,13 @@ def _kh57_deadline(text: str) -> tuple[str, str]:
     return f"tháng {match.group('when')}", note
 
 
-def source_files(path: Path = settings.DOCUMENTS_CSV) -> dict[str, str]:
-    """Return the source file name of each document id (column ``source_file`` of data/documents.csv)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["doc_id"]: row["source_file"] for row in csv.DictReader(handle)}
-
-
 def main(argv: list[str] | None = None) -> list[Path]:
     """Rebuild tasks.csv into --out (default data/), print the counts per document; return the paths written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seeds", nargs="?", type=Path, default=SEEDS, help="folder of the source documents (default: data/seeds)")
     parser.add_argument("--out", type=Path, default=settings.DATA_DIR, help="folder to write into (default: data/)")
     args = parser.parse_args(argv)
-    files = source_files()
-
-    def read(doc_id: str) -> list[str]:
-        return (args.seeds / files[doc_id]).read_text(encoding="utf-8").splitlines()
+    read = reader(args.seeds)
 
     agencies = load_agencies()
     raw = kh_du_2026() + kh_183_2021(read("KH-183-2021")) + ctr_nq02_2026(read("CTr-NQ02-2026"))

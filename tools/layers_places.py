@@ -246,9 +246,8 @@ def bridge_features(places: dict, sources: Path) -> list[dict]:
         if osm:
             geometry = chain(osm_ways(sources, osm["ways_file"]), osm["ways"])
             quality = "osm"
-            geometry_source = (
-                f"OpenStreetMap ways {way_list(osm['ways'])}: {osm['track']}; {osm['coverage']}. "
-                + sources_text(places, osm.get("ways_source"))
+            geometry_source = f"OpenStreetMap ways {way_list(osm['ways'])}: {osm['track']}; {osm['coverage']}. " + sources_text(
+                places, osm.get("ways_source")
             )
         elif len(ends) >= 2:
             geometry = LineString([(ends[0]["lon"], ends[0]["lat"]), (ends[-1]["lon"], ends[-1]["lat"])])
