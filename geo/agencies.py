@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo import settings
+from geo.csvio import read_data_table
 from geo.errors import DataFileError, UnknownValueError
 from geo.text import fold, nfc, split_ids
 
@@ -172,18 +173,7 @@ def load_agencies(path: Path | str = settings.AGENCIES_CSV) -> AgencyIndex:
         names an unknown successor.
     """
     path = Path(path)
-    if not path.exists():
-        msg = f"Agency table not found: {path}. Restore data/agencies.csv from the repository."
-        raise DataFileError(msg)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [column for column in AGENCY_COLUMNS if column not in table.columns]
-    if missing:
-        msg = f"{path}: missing column(s) {missing}; expected {list(AGENCY_COLUMNS)}."
-        raise DataFileError(msg)
-    if table["id"].duplicated().any():
-        dupes = sorted(table.loc[table["id"].duplicated(), "id"])
-        msg = f"{path}: agency ids must be unique; repeated: {dupes}."
-        raise DataFileError(msg)
+    table = read_data_table(path, columns=AGENCY_COLUMNS, what="agency table", unique="id")
     table = table.set_index("id", drop=False)
     alias_to_id: dict[str, str] = {}
     for agency_id, row in table.iterrows():

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo import settings
-from geo.csvio import restore_frame
+from geo.csvio import read_data_table
 from geo.errors import DataFileError
 from geo.i18n import t
 from geo.mapdata import light_geometry
@@ -137,15 +137,7 @@ def load_population_table(path: Path | str) -> pd.DataFrame:
         ``used_from`` names.
     """
     path = Path(path)
-    try:
-        table = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        msg = f"{path}: cannot read the ward population table ({type(error).__name__}: {error})."
-        raise DataFileError(msg) from error
-    missing = [column for column in POPULATION_COLUMNS if column not in table.columns]
-    if missing:
-        msg = f"{path}: missing column(s) {missing}; expected {list(POPULATION_COLUMNS)}."
-        raise DataFileError(msg)
+    table = read_data_table(path, columns=POPULATION_COLUMNS, what="ward population table")
     table = table.loc[:, list(POPULATION_COLUMNS)].copy()
     table["name"] = table["name"].str.strip()
     repeated = sorted(set(table.loc[table["name"].duplicated(), "name"]))

@@ -9,7 +9,11 @@ the project's own reader is exact.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+
+from geo.errors import DataFileError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -49,39 +53,42 @@ def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def read_record_table(path, *, columns, what: str, builder: str) -> pd.DataFrame:
-    """Read a CSV of record (UTF-8, written by :func:`frame_to_csv`) as text, checked: present, every column, unique ids.
+def read_data_table(path, *, columns, what: str, unique: str | None = None, builder: str = "") -> pd.DataFrame:
+    """Read a CSV the project ships or writes (UTF-8) as text, cells restored, checked: readable and every column.
 
     Parameters
     ----------
     path : path-like
         The file.
     columns : sequence of str
-        The columns it must have (``id`` among them).
+        The columns it must have.
     what : str
-        What the file is, for the messages ("task register", "indicator register").
+        What the file is, for the messages ("task register", "feature-task links").
+    unique : str or None
+        A column whose values must not repeat (the ids).
     builder : str
-        The maintainer's tool that rebuilds it, for the messages.
+        The maintainer's tool that rebuilds the file, named in the message when it is missing.
 
     Raises
     ------
     geo.errors.DataFileError
-        If the file is missing, lacks a column or repeats an id.
+        If the file is missing or unreadable, lacks a column or repeats a value of `unique`.
     """
-    from pathlib import Path
-
-    from geo.errors import DataFileError
-
     path = Path(path)
-    if not path.exists():
-        msg = f"{what.capitalize()} not found: {path}. Restore data/{path.name} or run {builder}."
+    if not path.is_file():
+        rebuild = f" or rebuild it with {builder}" if builder else ""
+        msg = f"{what[:1].upper()}{what[1:]} not found: {path}. Restore data/{path.name} from the repository{rebuild}."
         raise DataFileError(msg)
-    table = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
+    try:
+        table = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        msg = f"{path}: cannot read the {what} ({type(error).__name__}: {error})."
+        raise DataFileError(msg) from error
     missing = [column for column in columns if column not in table.columns]
     if missing:
         msg = f"{path}: missing column(s) {missing}; expected {list(columns)}."
         raise DataFileError(msg)
-    if table["id"].duplicated().any():
-        msg = f"{path}: {what} ids must be unique; repeated: {sorted(table.loc[table['id'].duplicated(), 'id'])}."
+    if unique is not None and table[unique].duplicated().any():
+        msg = f"{path}: {what} {unique}s must be unique; repeated: {sorted(set(table.loc[table[unique].duplicated(), unique]))}."
         raise DataFileError(msg)
     return table

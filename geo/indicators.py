@@ -19,7 +19,7 @@ import pandas as pd
 
 from geo import settings
 from geo.agencies import AgencyIndex
-from geo.csvio import frame_to_csv, read_record_table
+from geo.csvio import frame_to_csv, read_data_table
 from geo.errors import DataFileError, InvalidArgumentError
 from geo.filters import TaskFilter
 from geo.i18n import number
@@ -204,7 +204,7 @@ def load_indicators(path: Path | str = INDICATORS_CSV) -> pd.DataFrame:
     DataFileError
         If the file is missing, lacks a column, repeats an id or holds a bound that is not a number.
     """
-    table = read_record_table(path, columns=COLUMNS, what="indicator register", builder="tools/build_indicators.py")
+    table = read_data_table(path, columns=COLUMNS, what="indicator register", unique="id", builder="tools/build_indicators.py")
     for column in ("target_min", "target_max"):
         try:
             table[column] = [float(Decimal(value)) if value else float("nan") for value in table[column]]

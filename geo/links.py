@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import settings
-from geo.errors import DataFileError
+from geo.csvio import read_data_table
 from geo.text import fold
 
 LINK_COLUMNS = ("feature_id", "task_id", "basis")
@@ -39,16 +39,7 @@ def load_links(path: Path | str = settings.LINKS_CSV) -> pd.DataFrame:
     DataFileError
         If the file is missing, unreadable or lacks a column.
     """
-    path = Path(path)
-    try:
-        links = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        msg = f"{path}: cannot read the feature-task links ({type(error).__name__}: {error})."
-        raise DataFileError(msg) from error
-    missing = [column for column in LINK_COLUMNS if column not in links.columns]
-    if missing:
-        msg = f"{path}: missing column(s) {missing}; expected {list(LINK_COLUMNS)}."
-        raise DataFileError(msg)
+    links = read_data_table(path, columns=LINK_COLUMNS, what="feature-task links")
     return links.loc[:, list(LINK_COLUMNS)].reset_index(drop=True)
 
 

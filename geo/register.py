@@ -14,9 +14,9 @@ import pandas as pd
 
 from geo import settings
 from geo.agencies import AgencyIndex
-from geo.csvio import frame_to_csv, read_record_table
+from geo.csvio import frame_to_csv, read_data_table
 from geo.deadlines import parse_deadline, past_due_mask
-from geo.errors import DataFileError, InvalidArgumentError, UnknownValueError
+from geo.errors import InvalidArgumentError, UnknownValueError
 from geo.text import join_ids, matches_query
 
 RAW_COLUMNS = (
@@ -111,7 +111,7 @@ def load_register(path: Path | str = settings.TASKS_CSV) -> pd.DataFrame:
     DataFileError
         If the file is missing, lacks a column or repeats an id.
     """
-    tasks = read_record_table(path, columns=COLUMNS, what="task register", builder="tools/build_register.py")
+    tasks = read_data_table(path, columns=COLUMNS, what="task register", unique="id", builder="tools/build_register.py")
     for column in ("due_start", "due_end"):
         tasks[column] = [date.fromisoformat(value) if value else None for value in tasks[column]]
     return tasks.set_index("id", drop=False)
@@ -123,17 +123,9 @@ def load_documents(path: Path | str = settings.DOCUMENTS_CSV) -> pd.DataFrame:
     Raises
     ------
     DataFileError
-        If the file is missing or malformed.
+        If the file is missing or unreadable, lacks ``doc_id`` or repeats one.
     """
-    path = Path(path)
-    try:
-        documents = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, pd.errors.ParserError) as error:
-        msg = f"{path}: cannot read the document table ({error})."
-        raise DataFileError(msg) from error
-    if "doc_id" not in documents.columns:
-        msg = f"{path}: missing column 'doc_id'."
-        raise DataFileError(msg)
+    documents = read_data_table(path, columns=("doc_id",), what="document table", unique="doc_id")
     return documents.set_index("doc_id", drop=False)
 
 

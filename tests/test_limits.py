@@ -83,6 +83,36 @@ def test_frame_to_csv_neutralises_headers_and_cells_and_reads_back():
     assert list(back.columns) == ["=col", "n"] and back.iloc[0, 0] == "=cmd|' /C calc'!A0"
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, r"Agency table not found: .*agencies.csv. Restore data/agencies.csv from the repository\."),
+        (b"", "cannot read the agency table .EmptyDataError"),
+        (b"id,name\n\xff\xfe,x\n", "cannot read the agency table .UnicodeDecodeError"),
+        (b"id,name\nA,x\n", r"missing column\(s\) \['aliases'\]"),
+        (b"id,name,aliases\nA,x,\nB,y,\nA,z,\n", r"agency table ids must be unique; repeated: \['A'\]"),
+    ],
+)
+def test_every_shipped_table_is_read_through_one_checked_reader(tmp_path, content, message):
+    from geo.csvio import read_data_table
+    from geo.errors import DataFileError
+
+    path = tmp_path / "agencies.csv"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(DataFileError, match=message):
+        read_data_table(path, columns=("id", "name", "aliases"), what="agency table", unique="id")
+
+
+def test_a_shipped_table_reads_back_what_frame_to_csv_wrote(tmp_path):
+    from geo.csvio import read_data_table
+
+    path = tmp_path / "links.csv"
+    path.write_bytes(frame_to_csv(pd.DataFrame({"feature_id": ["=F1"], "task_id": ["T-1"], "basis": ["+ghi chú"]})))
+    table = read_data_table(path, columns=("feature_id", "task_id", "basis"), what="feature-task links")
+    assert table.to_dict("records") == [{"feature_id": "=F1", "task_id": "T-1", "basis": "+ghi chú"}]
+
+
 def test_population_layer_over_the_vertex_limit(tmp_path, monkeypatch):
     import geopandas as gpd
     from shapely.geometry import Point

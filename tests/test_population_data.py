@@ -188,7 +188,7 @@ def test_bad_values_are_refused_with_the_unit_named(tmp_path, rows, change, mess
 
 
 def test_missing_table_or_column_is_a_data_file_error(tmp_path, rows):
-    with pytest.raises(DataFileError, match="cannot read the ward population table"):
+    with pytest.raises(DataFileError, match="Ward population table not found: .*none.csv"):
         load_wards(population_path=tmp_path / "none.csv")
     path = tmp_path / "cols.csv"
     path.write_text("name,population_used\nPhường Ba Đình,1\n", encoding="utf-8")
