@@ -8,7 +8,7 @@ HTML title use it). :mod:`geo.view` turns it into tasks, features and counts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
@@ -16,10 +16,13 @@ import pandas as pd
 
 from geo import settings
 from geo.agencies import AgencyIndex
-from geo.errors import InvalidArgumentError
+from geo.errors import InvalidArgumentError, PlanningMapError
 from geo.i18n import day_text, number, t
 from geo.layer_specs import Registry
+from geo.places import parse_near, parse_within
+from geo.progress.categories import CATEGORIES
 from geo.register import ROLES, filter_tasks, past_due
+from geo.urlstate import param_text
 
 __all__ = ["ROLES", "UNDATED_KINDS", "TaskFilter", "apply_filter", "filter_summary"]
 
@@ -88,22 +91,41 @@ class TaskFilter:
         return self.as_of or date.today()
 
     def to_query_params(self) -> dict[str, str]:
-        """Return the non-default choices as URL query parameters (strings only)."""
+        """Return the non-default choices as URL query parameters (text, :func:`geo.urlstate.param_text`)."""
         default = TaskFilter()
-        params: dict[str, str] = {}
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if value == getattr(default, item.name):
-                continue
-            if isinstance(value, tuple):
-                params[item.name] = ",".join(value)
-            elif isinstance(value, bool):
-                params[item.name] = "1" if value else "0"
-            elif isinstance(value, date):
-                params[item.name] = value.isoformat()
-            else:
-                params[item.name] = str(value)
-        return params
+        return {
+            item.name: param_text(getattr(self, item.name))
+            for item in fields(self)
+            if getattr(self, item.name) != getattr(default, item.name)
+        }
+
+    def known_only(
+        self, *, docs: Collection[str], agencies: Collection[str], wards: Collection[str], layers: Collection[str]
+    ) -> TaskFilter:
+        """Return this choice without what the data does not know (a shared link from another release, or a damaged one).
+
+        Documents, agencies, wards and layers are kept when listed in the arguments; statuses, progress
+        categories and undated kinds when the project defines them; a radius or polygon when it parses.
+        """
+        def parses(text: str, parse) -> str:
+            try:
+                parse(text)
+            except PlanningMapError:
+                return ""
+            return text
+
+        return replace(
+            self,
+            docs=tuple(doc for doc in self.docs if doc in docs),
+            agencies=tuple(agency for agency in self.agencies if agency in agencies),
+            wards=tuple(ward for ward in self.wards if ward in wards),
+            layers=tuple(layer for layer in self.layers if layer in layers),
+            statuses=tuple(status for status in self.statuses if status in settings.STATUSES),
+            categories=tuple(code for code in self.categories if code in CATEGORIES),
+            undated=tuple(kind for kind in self.undated if kind in UNDATED_KINDS),
+            near=parses(self.near, parse_near) if self.near else "",
+            within=parses(self.within, parse_within) if self.within else "",
+        )
 
     @classmethod
     def from_query_params(cls, params: Mapping[str, str]) -> TaskFilter:

@@ -420,3 +420,12 @@ def number(value: float, lang: str = "vi", decimals: int = 0, *, signed: bool = 
 def day_text(day: date, lang: str = "vi") -> str:
     """Return `day` written for readers of `lang`: 31/03/2026 in Vietnamese, 2026-03-31 in English."""
     return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
+
+
+def flag_text(reason: str, lang: str = "vi") -> str:
+    """Return an import flag (``code: detail``, e.g. ``unparsed_deadline: Sớm``) in `lang`; an unknown code as written."""
+    code, _, detail = reason.partition(": ")
+    label = t(f"flag.{code}", lang)
+    if label == f"flag.{code}":
+        return reason
+    return f"{label}: {detail}" if detail else label

@@ -17,6 +17,7 @@ import shapely
 
 from geo import settings
 from geo.errors import InvalidArgumentError, problem
+from geo.uploads import check_size
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,7 @@ def read_population_layer(path, column: str, *, label: str | None = None) -> gpd
         size = Path(path).stat().st_size
     except OSError as error:
         raise problem(InvalidArgumentError, "err.cannot_read", name=name, detail=str(error.strerror or error)) from error
-    if size > settings.MAX_UPLOAD_BYTES:
-        raise problem(InvalidArgumentError, "err.file_too_big", name=name, size=size / 2**20, limit=settings.MAX_UPLOAD_BYTES / 2**20)
+    check_size(name, size)
     try:
         frame = gpd.read_file(path)
     except Exception as error:  # pyogrio raises several types

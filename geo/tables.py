@@ -18,6 +18,7 @@ import pandas as pd
 
 from geo import settings
 from geo.errors import ImportFileError, problem
+from geo.uploads import check_size
 
 ROW_COLUMN = "_row"  # the spreadsheet row number of each record (the header is row 1)
 _SEPARATORS = ",;\t"
@@ -45,8 +46,7 @@ def read_table(path: Path | str) -> pd.DataFrame:
     """
     path = Path(path)
     size = path.stat().st_size
-    if size > settings.MAX_UPLOAD_BYTES:
-        raise problem(ImportFileError, "err.file_too_big", name=path.name, size=size / 2**20, limit=settings.MAX_UPLOAD_BYTES / 2**20)
+    check_size(path.name, size, ImportFileError)
     rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path.name, path.read_bytes())
     return _frame(path.name, rows)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -31,12 +31,13 @@ from geo.deadlines import is_past_due, past_due_mask
 from geo.errors import UnknownValueError
 from geo.features import load_features
 from geo.filters import UNDATED_KINDS, TaskFilter, apply_filter, filter_summary
+from geo.i18n import t
 from geo.layer_specs import Registry, load_registry
 from geo.links import attach_links, features_by_task, load_links
 from geo.places import in_place, place_area
 from geo.progress.categories import CATEGORIES, categories
 from geo.register import load_documents, load_register
-from geo.text import matches_query
+from geo.text import matches_query, split_ids
 from geo.timeline import status_on
 
 
@@ -99,31 +100,30 @@ def load_data(data_dir: Path | str = settings.DATA_DIR, *, store=None) -> Planni
     """
     folder = Path(data_dir)
     links = load_links(folder / settings.LINKS_CSV.name)
-    features = attach_links(load_features(folder / settings.PROJECTS_GEOJSON.name), links)
-    tasks = load_register(folder / settings.TASKS_CSV.name)
-    documents = load_documents(folder / settings.DOCUMENTS_CSV.name)
-    reports = pd.DataFrame(columns=list(REPORT_COLUMNS))
-    if store is not None:
-        tasks, documents = _with_store(tasks, documents, store)
-        reports = _reports(store)
-    return PlanningData(
-        reports=reports,
-        tasks=tasks,
+    data = PlanningData(
+        tasks=load_register(folder / settings.TASKS_CSV.name),
         agencies=load_agencies(folder / settings.AGENCIES_CSV.name),
-        documents=documents,
-        features=features,
+        documents=load_documents(folder / settings.DOCUMENTS_CSV.name),
+        features=attach_links(load_features(folder / settings.PROJECTS_GEOJSON.name), links),
         links=links,
         registry=load_registry(folder / settings.LAYERS_JSON.name),
     )
+    return data if store is None else with_store(data, store)
 
 
-def _reports(store) -> pd.DataFrame:
-    """Return the store's progress reports (empty, with the columns, when the store has none or no progress table)."""
-    try:
-        from geo.store import reports_frame
-    except ImportError:  # a store without the progress part
-        return pd.DataFrame(columns=list(REPORT_COLUMNS))
-    return reports_frame(store)
+def with_store(data: PlanningData, store) -> PlanningData:
+    """Return the data of record `data` (loaded without a store) with what planners wrote in `store`.
+
+    The files are not read again: after a write, only the store is queried. The context layers,
+    when `data` has read them, are shared.
+    """
+    from geo.store import reports_frame
+
+    tasks, documents = _with_store(data.tasks, data.documents, store)
+    out = replace(data, tasks=tasks, documents=documents, reports=reports_frame(store))
+    if "context" in data.__dict__:  # functools.cached_property: read once per process, not once per write
+        out.__dict__["context"] = data.__dict__["context"]
+    return out
 
 
 def _with_store(tasks: pd.DataFrame, documents: pd.DataFrame, store) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -193,6 +193,22 @@ class View:
         """Return the project layers that have a visible feature, in registry order."""
         shown = set(self.features["layer"])
         return tuple(layer for layer in self.data.registry.ids("project") if layer in shown)
+
+    def breakdowns(self, lang: str = "vi") -> dict[str, pd.Series]:
+        """Return the view's counts, labelled in `lang`, by the catalogue key of their title.
+
+        Tasks by lead agency (the 10 most frequent; a task led by two agencies counts for each),
+        by document and past due or not; features by layer and by status as of the view's day.
+        """
+        agencies, registry = self.data.agencies, self.data.registry
+        leads = self.tasks["lead_agency"].map(split_ids).explode().dropna()
+        return {
+            "chart.by_agency": leads.map(lambda agency: agencies.label(agency, lang=lang)).value_counts().head(10),
+            "chart.by_doc": self.tasks["doc_id"].value_counts(),
+            "chart.by_layer": self.features["layer"].map(lambda layer: registry.label(layer, lang)).value_counts(),
+            "chart.by_status": self.features["status_as_of"].map(lambda status: t(f"status.{status}", lang)).value_counts(),
+            "chart.past_due": self.tasks["past_due"].map(lambda passed: t("chart.yes" if passed else "chart.no", lang)).value_counts(),
+        }
 
 
 def build_view(data: PlanningData, choice: TaskFilter) -> View:

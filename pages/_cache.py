@@ -15,7 +15,8 @@ from geo.agencies import AgencyIndex
 from geo.context import load_context
 from geo.filters import TaskFilter
 from geo.layer_specs import Registry
-from geo.view import PlanningData, View, build_view, load_data
+from geo.uploads import UploadShelf
+from geo.view import PlanningData, View, build_view, load_data, with_store
 
 
 @st.cache_resource
@@ -47,10 +48,17 @@ def data() -> PlanningData:
     return _data(store_stamp())
 
 
+@st.cache_resource
+def _base() -> PlanningData:
+    """The data files, read once per process (they change only with a new release)."""
+    return load_data()
+
+
 @st.cache_resource(max_entries=4)
 def _data(stamp: tuple) -> PlanningData:
     del stamp
-    return load_data(store=store())
+    current = store()
+    return _base() if current is None else with_store(_base(), current)
 
 
 def agency_index() -> AgencyIndex:
@@ -71,6 +79,14 @@ def documents() -> pd.DataFrame:
 
 def features() -> gpd.GeoDataFrame:
     return data().features
+
+
+@st.cache_resource
+def indicators() -> pd.DataFrame:
+    """The indicator register (data/indicators.csv), read once per process; callers never modify it."""
+    from geo.indicators import load_indicators
+
+    return load_indicators()
 
 
 @st.cache_resource
@@ -103,41 +119,12 @@ def filter_key(choice: TaskFilter) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(params.items()))
 
 
-# Uploaded files live in memory only, keyed by the hash of their content (a simple cache key), at most
-# MAX_UPLOADS of them; each is written to a scratch file only while it is read, and that file is deleted at once.
-MAX_UPLOADS = 6
-_UPLOADS: dict[str, tuple[str, bytes]] = {}
+UPLOADS = UploadShelf(size=6)  # uploaded files, in memory only (never in data/), keyed by content hash
 
 
 def upload_key(upload) -> str:
-    """Remember an uploaded file (name, bytes) under its content hash and return that key; refuse one over the limit."""
-    import hashlib
-
-    from geo.errors import InvalidArgumentError, problem
-
-    content = upload.getvalue()
-    if len(content) > settings.MAX_UPLOAD_BYTES:
-        raise problem(InvalidArgumentError, "err.file_too_big", name=upload.name, size=len(content) / 2**20,
-                      limit=settings.MAX_UPLOAD_BYTES / 2**20)  # fmt: skip
-    key = hashlib.sha256(content).hexdigest()[:24]
-    _UPLOADS.pop(key, None)
-    _UPLOADS[key] = (upload.name, content)
-    while len(_UPLOADS) > MAX_UPLOADS:
-        _UPLOADS.pop(next(iter(_UPLOADS)))
-    return key
-
-
-def _with_upload(key: str, read):
-    """Call ``read(path, name)`` on a scratch copy of the upload `key`, deleted when it returns."""
-    import tempfile
-    from pathlib import Path
-
-    name, content = _UPLOADS[key]
-    suffix = "".join(Path(name).suffixes[-2:]).lower() or ".bin"
-    with tempfile.TemporaryDirectory(prefix="hanoi-upload-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(content)
-        return read(path, name)
+    """Keep a Streamlit upload on the shelf and return its key; refuse one over the size limit."""
+    return UPLOADS.put(upload.name, upload.getvalue())
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
@@ -147,7 +134,7 @@ def walk_network(upload: str = ""):
 
     if not upload:
         return load_walk_network(settings.STREETS_OSM)
-    return _with_upload(upload, lambda path, name: load_walk_network(path, label=name))
+    return UPLOADS.read(upload, lambda path, name: load_walk_network(path, label=name))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -159,7 +146,7 @@ def population_layer(upload: str, column: str) -> tuple[gpd.GeoDataFrame, list[s
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        frame = _with_upload(upload, lambda path, name: read_population_layer(path, column, label=name))
+        frame = UPLOADS.read(upload, lambda path, name: read_population_layer(path, column, label=name))
     return frame, [str(w.message) for w in caught]
 
 

@@ -26,7 +26,7 @@ def stacked(view: View, *, by: str, title: str, lang: str) -> None:
     frame = dashboard.by_group(view.tasks, by=by, label=label)
     if not frame.empty:
         chart = charts.stacked_bars(frame, title=title, count=t("dash.count", lang), legend=t("dash.category", lang), name=_name(lang))
-        st.altair_chart(chart, use_container_width=True)
+        st.altair_chart(chart, width="stretch")
 
 
 def task_list(frame: pd.DataFrame, view: View, *, lang: str, key: str) -> None:
@@ -47,7 +47,7 @@ def gantt(view: View, *, lang: str) -> None:
     frame = dashboard.timeline(view.tasks)
     if not frame.empty:
         chart = charts.gantt(frame, axis=t("dash.deadline", lang), legend=t("dash.category", lang), name=_name(lang))
-        st.altair_chart(chart, use_container_width=True)
+        st.altair_chart(chart, width="stretch")
 
 
 def trend(view: View, *, lang: str) -> None:
@@ -55,7 +55,7 @@ def trend(view: View, *, lang: str) -> None:
     frame = dashboard.trend(view.tasks, view.data.reports, first=FIRST_QUARTER, last=max(view.as_of, FIRST_QUARTER))
     chart = charts.trend_bars(frame, axis=t("dash.quarter", lang), count=t("dash.count", lang), legend=t("dash.category", lang),
                               name=_name(lang))  # fmt: skip
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
 
 
 def due_soon(view: View, *, days: int, lang: str) -> None:
@@ -84,12 +84,12 @@ def missing_periods_table(view: View, *, lang: str) -> None:
 
 def indicators(view: View, *, lang: str) -> None:
     """Each indicator of the shared filter's agencies and documents: its target as printed beside its latest value."""
-    from geo.indicators import filter_by_choice, load_indicators
+    from geo.indicators import filter_by_choice
     from geo.store import indicator_values_frame
 
     store = _cache.store()
     values = indicator_values_frame(store) if store is not None else pd.DataFrame(columns=["indicator_id", "id", "value", "on", "source"])
-    table = dashboard.latest_values(filter_by_choice(load_indicators(), view.choice, view.data.agencies), values)
+    table = dashboard.latest_values(filter_by_choice(_cache.indicators(), view.choice, view.data.agencies), values)
     shown = table[["doc_id", "tt", "name", "unit", "target_raw", "value", "on", "source", "lead_agency"]].assign(
         lead_agency=table["lead_agency"].map(lambda ids: view.data.agencies.labels(ids, lang=lang)),
         on=table["on"].map(lambda day: day_text(day, lang) if isinstance(day, date) else ""),

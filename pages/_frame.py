@@ -10,10 +10,9 @@ from datetime import date
 
 import streamlit as st
 
-from geo import settings
 from geo.filters import UNDATED_KINDS, TaskFilter
 from geo.i18n import LANGUAGES
-from geo.progress.categories import CATEGORIES
+from geo.urlstate import MAP_PARAMS, TOD_PARAMS, format_params, parse_params
 from pages import _cache
 
 STATE_DEFAULTS = {
@@ -23,29 +22,24 @@ STATE_DEFAULTS = {
     "f_layers": [], "f_statuses": [], "f_wards": [], "f_near": "", "f_within": "", "f_categories": [],
 }  # fmt: skip
 BASEMAPS = ("none", "osm", "light", "satellite", "local")
-# the map's view and selection: URL parameter -> (session key, parser)
-MAP_PARAMS = {"lat": ("map_lat", float), "lon": ("map_lon", float), "z": ("map_zoom", int), "sel": ("map_sel", str),
-              "task": ("map_task", str), "colour": ("map_colour", str)}  # fmt: skip
-TOD_PARAMS = {
-    "tod_lines": lambda raw: [part for part in raw.split(",") if part], "tod_phase": date.fromisoformat,
-    "tod_compare": date.fromisoformat, "tod_estimates": lambda raw: raw == "1", "tod_radius": lambda raw: raw if raw == "…" else int(raw),
-    "tod_radius_custom": int, "tod_study": str, "tod_method": str,
-}  # fmt: skip
+# the map's view and selection: URL parameter (geo.urlstate.MAP_PARAMS) -> session key; the TOD keys are the parameters
+MAP_KEYS = {"lat": "map_lat", "lon": "map_lon", "z": "map_zoom", "sel": "map_sel", "task": "map_task", "colour": "map_colour"}
 FILTER_KEYS = (*STATE_DEFAULTS, "basemap")
 
 
 def init_state() -> None:
     """Initialise each session key once: from the URL when it carries a choice, else the default."""
     params = st.query_params.to_dict()
-    choice = TaskFilter.from_query_params(params)
-    known_docs = set(_cache.documents().index)
-    known_agencies = set(_cache.agency_index().table.index)
-    known_wards = set(_cache.data().context["wards"]["name"])
+    data = _cache.data()
+    choice = TaskFilter.from_query_params(params).known_only(
+        docs=set(data.documents.index), agencies=set(data.agencies.table.index),
+        wards=set(data.context["wards"]["name"]), layers=data.registry.ids("project"),
+    )  # fmt: skip
     from_url = {
         "lang": params.get("lang") if params.get("lang") in LANGUAGES else "vi",
         "f_query": choice.query,
-        "f_docs": [doc for doc in choice.docs if doc in known_docs],
-        "f_agencies": [agency for agency in choice.agencies if agency in known_agencies],
+        "f_docs": list(choice.docs),
+        "f_agencies": list(choice.agencies),
         "f_role": choice.role,
         "f_predecessors": choice.include_predecessors,
         "f_use_window": bool(choice.due_from or choice.due_to),
@@ -53,21 +47,18 @@ def init_state() -> None:
         "f_due_to": choice.due_to or STATE_DEFAULTS["f_due_to"],
         "f_as_of": choice.as_of_or_today(),
         "f_only_past_due": choice.only_past_due,
-        "f_undated": [kind for kind in choice.undated if kind in UNDATED_KINDS],
-        "f_layers": [layer for layer in choice.layers if layer in _cache.registry().ids("project")],
-        "f_statuses": [status for status in choice.statuses if status in settings.STATUSES],
-        "f_wards": [ward for ward in choice.wards if ward in known_wards],
-        "f_categories": [code for code in choice.categories if code in CATEGORIES],
-        "f_near": _valid_place(choice.near, "near"),
-        "f_within": _valid_place(choice.within, "within"),
+        "f_undated": list(choice.undated),
+        "f_layers": list(choice.layers),
+        "f_statuses": list(choice.statuses),
+        "f_wards": list(choice.wards),
+        "f_categories": list(choice.categories),
+        "f_near": choice.near,
+        "f_within": choice.within,
         "basemap": params.get("basemap") if params.get("basemap") in BASEMAPS else "none",
     }
-    for name, (key, parse) in MAP_PARAMS.items():
-        from_url[key] = _parsed(params.get(name), parse)
-    for key, parse in TOD_PARAMS.items():
-        value = _parsed(params.get(key), parse)
-        if value is not None:
-            from_url[key] = value
+    view = parse_params(params, MAP_PARAMS)
+    from_url |= {key: view.get(name) for name, key in MAP_KEYS.items()}
+    from_url |= parse_params(params, TOD_PARAMS)
     for key, value in from_url.items():
         if key not in st.session_state:
             st.session_state[key] = value
@@ -107,49 +98,13 @@ def current() -> tuple[str, TaskFilter]:
 def sync_url() -> None:
     """Write the choice, language, basemap, map view and selection, and TOD settings into the URL (when they changed)."""
     state = st.session_state
-    params = choice_from_state().to_query_params()
-    params["as_of"] = choice_from_state().as_of_or_today().isoformat()  # a shared link keeps its day
+    choice = choice_from_state()
+    params = choice.to_query_params() | {"as_of": choice.as_of_or_today().isoformat()}  # a shared link keeps its day
     if state.get("lang", "vi") != "vi":
         params["lang"] = state.lang
     if state.get("basemap", "none") != "none":
         params["basemap"] = state.basemap
-    for name, (key, _) in MAP_PARAMS.items():
-        value = state.get(key)
-        if value not in (None, ""):
-            params[name] = f"{value:.5f}" if isinstance(value, float) else str(value)
-    for key in TOD_PARAMS:
-        value = state.get(key)
-        if value in (None, "", []):
-            continue
-        if isinstance(value, list):
-            params[key] = ",".join(value)
-        elif isinstance(value, bool):
-            params[key] = "1" if value else "0"
-        elif isinstance(value, date):
-            params[key] = value.isoformat()
-        else:
-            params[key] = str(value)
+    params |= format_params({name: state.get(key) for name, key in MAP_KEYS.items()})
+    params |= format_params({key: state.get(key) for key in TOD_PARAMS})
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
-
-
-def _parsed(raw, parse):
-    if raw in (None, ""):
-        return None
-    try:
-        return parse(raw)
-    except (TypeError, ValueError):
-        return None
-
-
-def _valid_place(text: str, kind: str) -> str:
-    from geo.errors import PlanningMapError
-    from geo.places import parse_near, parse_within
-
-    if not text:
-        return ""
-    try:
-        (parse_near if kind == "near" else parse_within)(text)
-    except PlanningMapError:
-        return ""
-    return text

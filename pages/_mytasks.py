@@ -69,14 +69,12 @@ def spreadsheet(store, user, view, agency: str, *, lang: str) -> None:
 
 def indicator_form(store, user, agency: str, *, lang: str) -> None:
     """Report the latest value of one of the agency's indicators (value, date, source)."""
-    from geo.indicators import load_indicators
+    from geo.indicators import filter_indicators
     from geo.store import add_indicator_value
-    from geo.text import split_ids
 
     agencies = _cache.agency_index()
-    table = load_indicators()
-    wanted = agencies.with_predecessors([agency])
-    own = table[table["lead_agency"].map(lambda ids: bool(wanted & set(split_ids(ids))))] if user.role == "reporter" else table
+    table = _cache.indicators()
+    own = filter_indicators(table, agencies=[agency], agency_index=agencies) if user.role == "reporter" else table
     if own.empty:
         return
     with st.expander(t("my.indicator", lang), icon=":material/monitoring:"), st.form("my_indicator", clear_on_submit=True):

@@ -15,7 +15,6 @@ from geo.deadlines import is_past_due
 from geo.errors import PlanningMapError
 from geo.i18n import day_text, number, t
 from geo.progress.categories import categories
-from geo.text import split_ids
 from geo.view import PlanningData, View, linked_tasks
 from pages import _text
 
@@ -162,13 +161,6 @@ def rounded(frame, lang: str = "vi"):
     return out
 
 
-def flag_text(reason: str, lang: str) -> str:
-    """Return an import flag (``code: detail``) in the interface language."""
-    code, _, detail = reason.partition(": ")
-    label = t(f"flag.{code}", lang)
-    return reason if label == f"flag.{code}" else (f"{label}: {detail}" if detail else label)
-
-
 def found_features(named, *, lang: str) -> bool:
     """List the features whose name matches the search, each with a button that jumps to it; True when one was pressed."""
     if named.empty:
@@ -237,18 +229,9 @@ def charts(view: View, *, lang: str) -> None:
     """Small bar charts of the filtered set: tasks by lead agency and document, features by layer and status, past due."""
     from layers.charts import count_bars
 
-    agencies, registry = view.data.agencies, view.data.registry
-    leads = view.tasks["lead_agency"].map(split_ids).explode().dropna()
-    counts = {
-        "chart.by_agency": leads.map(lambda a: agencies.label(a, lang=lang)).value_counts().head(10),
-        "chart.by_doc": view.tasks["doc_id"].value_counts(),
-        "chart.by_layer": view.features["layer"].map(lambda layer: registry.label(layer, lang)).value_counts(),
-        "chart.by_status": view.features["status_as_of"].map(lambda s: t(f"status.{s}", lang)).value_counts(),
-        "chart.past_due": view.tasks["past_due"].map(lambda p: t("chart.yes" if p else "chart.no", lang)).value_counts(),
-    }
-    for key, series in counts.items():
+    for key, series in view.breakdowns(lang).items():
         if not series.empty:
-            st.altair_chart(count_bars(series, title=t(key, lang), count=t("chart.count", lang)), use_container_width=True)
+            st.altair_chart(count_bars(series, title=t(key, lang), count=t("chart.count", lang)), width="stretch")
 
 
 def print_panel(view: View, *, lang: str) -> None:

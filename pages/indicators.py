@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from geo.errors import PlanningMapError
 from geo.i18n import t
-from geo.indicators import INDICATORS_CSV, counts_per_appendix, filter_by_choice, load_indicators, target_label
+from geo.indicators import counts_per_appendix, filter_by_choice, target_label
 from pages import _cache, _frame, _panels, _text
-
-
-@st.cache_data
-def indicator_register(path: str) -> pd.DataFrame:
-    """The indicator register, read once per file (callers never modify it)."""
-    return load_indicators(path)
-
 
 lang, choice = _frame.current()
 st.title(t("indicators.title", lang))
@@ -24,7 +16,7 @@ st.caption(t("indicators.filters_note", lang))
 
 agencies = _cache.agency_index()
 try:
-    register = indicator_register(str(INDICATORS_CSV))
+    register = _cache.indicators()
     shown = filter_by_choice(register, choice, agencies)
 except PlanningMapError as error:
     _panels.error(error, lang)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo.csvio import frame_to_csv
 from geo.errors import PlanningMapError
-from geo.i18n import t
+from geo.i18n import flag_text, t
 from geo.importer import import_tasks
 from pages import _cache, _frame, _panels, _plans
 
@@ -71,7 +71,7 @@ with st.expander(t("import.title", lang)):
         if result.problems:
             st.markdown(f"**{t('import.problems', lang)}**")
             problems = pd.DataFrame([vars(problem) for problem in result.problems])
-            problems["reason"] = problems["reason"].map(lambda reason: _panels.flag_text(reason, lang))
+            problems["reason"] = problems["reason"].map(lambda reason: flag_text(reason, lang))
             st.dataframe(problems, hide_index=True, key="import_problems", column_config=_panels.labelled(problems, lang))
         st.download_button(
             t("import.download", lang),

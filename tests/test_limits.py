@@ -135,3 +135,19 @@ def test_page_text_helpers_escape_everything():
     for block in (_text.alert("error", hostile), _text.line(hostile, hostile), _text.heading(hostile), _text.text(hostile)):
         assert "<img" not in block and "<script" not in block
         assert "&lt;img src=x onerror=alert(1)&gt;" in block and "![x](http://h/i.png)" in block
+
+
+@pytest.mark.parametrize(
+    ("reason", "lang", "text"),
+    [
+        ("unparsed_deadline: Sớm", "vi", "Thời hạn không đọc được: Sớm"),
+        ("unparsed_deadline: Sớm", "en", "Deadline not readable: Sớm"),
+        ("empty_task", "vi", "Ô nhiệm vụ trống"),
+        ("new_code: <b>x</b>", "en", "new_code: <b>x</b>"),
+    ],
+)
+def test_an_import_flag_is_said_in_the_language_and_an_unknown_one_as_written(reason, lang, text):
+    from geo.i18n import flag_text
+
+    assert flag_text(reason, lang) == text
+

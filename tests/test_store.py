@@ -298,3 +298,20 @@ def test_settings_have_defaults_versions_and_a_coordinator(store, coordinator):
         set_setting(store, coordinator, "anonymous_viewing", "yes", expected_version=1)
     with pytest.raises(UnknownValueError, match="unknown setting 'review'"):
         get_setting(store, "review")
+
+
+def test_a_write_is_seen_by_overlaying_the_store_on_the_files_read_once(store, coordinator, agencies, monkeypatch):
+    from geo import view
+
+    base = view.load_data()
+    wards = base.context["wards"]
+    import_plan(store, coordinator, import_result("KH-12-2027", plan_rows(), agencies), doc_id="KH-12-2027",
+                file_name="p.csv", file_bytes=b"x", base_doc_ids=())  # fmt: skip
+    monkeypatch.setattr(view, "load_register", lambda *_: pytest.fail("the files were read again"))
+    seen = view.with_store(base, store)
+    assert len(seen.tasks) == len(base.tasks) + 3 and seen.tasks.loc["KH-12-2027.001", "imported_by"] == "lan"
+    assert "KH-12-2027" in seen.documents.index and "KH-12-2027" not in base.documents.index
+    assert seen.context["wards"] is wards and seen.features is base.features  # shared, not read again
+    monkeypatch.undo()
+    fresh = view.load_data(store=store)
+    assert list(fresh.tasks.index) == list(seen.tasks.index) and list(fresh.documents.index) == list(seen.documents.index)

@@ -73,6 +73,21 @@ def test_default_view_shows_every_feature_and_counts_add_up(data):
     assert counts["tasks_on_map"] == len(linked)
 
 
+def test_the_breakdowns_count_the_view_as_the_files_do(data):
+    as_of = date(2026, 11, 22)
+    view = build_view(data, TaskFilter(as_of=as_of))
+    tasks = rows(settings.TASKS_CSV)
+    counts = view.breakdowns("en")
+    assert dict(counts["chart.by_doc"]) == dict(Counter(row["doc_id"] for row in tasks))
+    past = sum(1 for row in tasks if row["due_end"] and date.fromisoformat(row["due_end"]) < as_of)
+    assert dict(counts["chart.past_due"]) == {"Deadline passed": past, "Not passed / no deadline": len(tasks) - past}
+    assert counts["chart.by_layer"].sum() == counts["chart.by_status"].sum() == len(view.features)
+    leads = Counter(agency for row in tasks for agency in row["lead_agency"].split(";") if agency)
+    assert list(counts["chart.by_agency"].values) == [n for _, n in leads.most_common(10)]
+    assert counts["chart.by_agency"].iloc[0] == leads.most_common(1)[0][1] > 0
+    assert counts["chart.by_agency"].index[0] == data.agencies.label(leads.most_common(1)[0][0], lang="en")
+
+
 def test_an_active_filter_shows_only_features_linked_to_matching_tasks(data):
     view = build_view(data, TaskFilter(docs=("KH-183-2021",), as_of=date(2026, 11, 22)))
     links = rows(settings.LINKS_CSV)

@@ -43,6 +43,7 @@ from geo import settings
 from geo.progress.categories import STATUSES
 from geo.progress.periods import YEAR, normal_period, parse_period, period_of, periodicity
 from geo.text import nfc
+from geo.uploads import over_limit
 
 HANOI: Final[timezone] = timezone(timedelta(hours=7), "ICT")  # Việt Nam keeps UTC+7 all year
 EARLIEST: Final[date] = date.fromisoformat(settings.EARLIEST_REPORT_DAY)
@@ -303,8 +304,9 @@ def _evidence(item: Evidence | tuple[str, bytes], issues: list[Issue]) -> Eviden
     if size == 0:
         issues.append(Issue("err.evidence_empty", {"name": name}, "evidence_file"))
         return None
-    if size > settings.MAX_UPLOAD_BYTES:
-        issues.append(Issue("err.file_too_big", {"name": name, "size": size / 2**20, "limit": settings.MAX_UPLOAD_BYTES / 2**20}, "evidence_file"))
+    too_big = over_limit(name, size)
+    if too_big is not None:
+        issues.append(Issue("err.file_too_big", too_big, "evidence_file"))
         return None
     media_type, family = EVIDENCE_TYPES[suffix]
     matches = content.startswith(_MAGIC[family]) and (family != "webp" or content[8:12] == b"WEBP")

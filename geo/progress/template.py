@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +30,7 @@ from geo.progress.categories import STATUSES
 from geo.progress.rules import Issue, ReportValues, check_report
 from geo.progress.sheets import PREFILLED_FILL, _key, other_language, put, status_label, status_words, style_header
 from geo.tables import ROW_COLUMN, read_table
+from geo.uploads import check_size, read_scratch_copy
 
 if TYPE_CHECKING:
     from geo.store import Report, Store, User
@@ -265,14 +265,9 @@ def _read(path_or_bytes: Path | str | bytes, name: str) -> tuple[pd.DataFrame, s
     if not isinstance(path_or_bytes, bytes):
         path = Path(path_or_bytes)
         return read_table(path), path.name
-    if len(path_or_bytes) > settings.MAX_UPLOAD_BYTES:
-        raise problem(ImportFileError, "err.file_too_big", name=name, size=len(path_or_bytes) / 2**20, limit=settings.MAX_UPLOAD_BYTES / 2**20)
-    suffix = ".csv" if name.lower().endswith(".csv") else ".xlsx"
-    with tempfile.TemporaryDirectory(prefix="hanoi-progress-") as folder:
-        scratch = Path(folder) / f"upload{suffix}"
-        scratch.write_bytes(path_or_bytes)
-        frame = read_table(scratch)
-    return frame, name
+    check_size(name, len(path_or_bytes), ImportFileError)
+    scratch_name = "upload.csv" if name.lower().endswith(".csv") else "upload.xlsx"
+    return read_scratch_copy(scratch_name, path_or_bytes, lambda path, _: read_table(path)), name
 
 
 def _columns(frame: pd.DataFrame, name: str) -> dict[str, str]:
