@@ -19,7 +19,6 @@ Usage: python tools/build_indicators.py [SEEDS_DIR] [--out DIR]   (defaults: dat
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import unicodedata
@@ -28,11 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import settings
 from geo.agencies import AgencyIndex, load_agencies
 from geo.indicators import INDICATORS_CSV, derive_indicators, write_indicators
 from geo.text import nfc
-from tools.seeds import SEEDS, reader
+from tools.seeds import command_line
 
 # Units printed in the "Đơn vị" column of KH-DU-2026 Phụ lục 01 (after repair_marks), longest first.
 KH_DU_UNITS = (
@@ -133,17 +131,13 @@ def kh_183_2021_pl1(lines: list[str]) -> list[dict[str, str]]:
 
 def main(argv: list[str] | None = None) -> list[Path]:
     """Rebuild indicators.csv into --out (default data/), print the counts per appendix; return the paths written."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("seeds", nargs="?", type=Path, default=SEEDS, help="folder of the source documents (default: data/seeds)")
-    parser.add_argument("--out", type=Path, default=settings.DATA_DIR, help="folder to write into (default: data/)")
-    args = parser.parse_args(argv)
-    read = reader(args.seeds)
+    read, out = command_line(__doc__.splitlines()[0], argv)
 
     agencies = load_agencies()
     kh_du = read("KH-DU-2026")
     raw = kh_du_2026_pl01(kh_du, agencies) + kh_du_2026_pl02(kh_du, agencies) + kh_183_2021_pl1(read("KH-183-2021"))
     indicators = derive_indicators(raw, agencies)
-    path = args.out / INDICATORS_CSV.name
+    path = out / INDICATORS_CSV.name
     path.parent.mkdir(parents=True, exist_ok=True)
     write_indicators(indicators, path)
     print((indicators["doc_id"] + " " + indicators["appendix"]).value_counts(sort=False).to_string())

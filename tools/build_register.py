@@ -11,7 +11,6 @@ Usage: python tools/build_register.py [SEEDS_DIR] [--out DIR]   (defaults: data/
 
 from __future__ import annotations
 
-import argparse
 import csv
 import re
 import sys
@@ -23,7 +22,7 @@ from geo import settings
 from geo.agencies import AgencyIndex, load_agencies
 from geo.register import RAW_COLUMNS, derive_register, write_register
 from geo.text import nfc
-from tools.seeds import SEEDS, reader
+from tools.seeds import command_line
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _TAGS = re.compile(r"</?b>")
@@ -272,17 +271,13 @@ def _kh57_deadline(text: str) -> tuple[str, str]:
 
 def main(argv: list[str] | None = None) -> list[Path]:
     """Rebuild tasks.csv into --out (default data/), print the counts per document; return the paths written."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("seeds", nargs="?", type=Path, default=SEEDS, help="folder of the source documents (default: data/seeds)")
-    parser.add_argument("--out", type=Path, default=settings.DATA_DIR, help="folder to write into (default: data/)")
-    args = parser.parse_args(argv)
-    read = reader(args.seeds)
+    read, out = command_line(__doc__.splitlines()[0], argv)
 
     agencies = load_agencies()
     raw = kh_du_2026() + kh_183_2021(read("KH-183-2021")) + ctr_nq02_2026(read("CTr-NQ02-2026"))
     raw += kh_57_tu_2026(read("KH-57-TU-2026"), agencies)
     register = derive_register(raw, agencies)
-    path = args.out / settings.TASKS_CSV.name
+    path = out / settings.TASKS_CSV.name
     path.parent.mkdir(parents=True, exist_ok=True)
     write_register(register, path)
     print(register.groupby("doc_id").size().to_string())

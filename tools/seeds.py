@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 from collections.abc import Callable
 from pathlib import Path
@@ -25,3 +26,12 @@ def reader(folder: Path = SEEDS, documents: Path = settings.DOCUMENTS_CSV) -> Ca
         return (folder / files[doc_id]).read_text(encoding="utf-8").splitlines()
 
     return read
+
+
+def command_line(description: str, argv: list[str] | None = None) -> tuple[Callable[[str], list[str]], Path]:
+    """Read a builder's command line ``[SEEDS_DIR] [--out DIR]``; return the document reader and the output folder."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("seeds", nargs="?", type=Path, default=SEEDS, help="folder of the source documents (default: data/seeds)")
+    parser.add_argument("--out", type=Path, default=settings.DATA_DIR, help="folder to write into (default: data/)")
+    args = parser.parse_args(argv)
+    return reader(args.seeds), args.out
