@@ -140,7 +140,7 @@ def _with_store(tasks: pd.DataFrame, documents: pd.DataFrame, store) -> tuple[pd
         for plan in plans
     ]  # fmt: skip
     extra = pd.DataFrame(rows).set_index("doc_id", drop=False)
-    documents = pd.concat([documents, extra.reindex(columns=[c for c in extra.columns if c in documents.columns or c.startswith("imported")])])
+    documents = pd.concat([documents, extra])
     merged = pd.concat([tasks.assign(imported_by="", imported_at=None), imported])
     return merged[~merged.index.duplicated(keep="first")], documents
 
