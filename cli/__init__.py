@@ -7,7 +7,8 @@ through :func:`geo.view.build_view`.
 
 Commands: ``validate``, ``tasks``, ``import``, ``coverage``, ``snapshot``, ``refresh-osm``; the store's
 ``store``, ``users``, ``plans`` and ``audit`` (:mod:`cli.store_commands`: every write takes ``--user NAME``);
-``progress`` (:mod:`cli.progress_commands`: reports, an agency's sheet, the quarterly report, reminders).
+``progress`` (:mod:`cli.progress_commands`: reports, an agency's sheet, the quarterly report, reminders); ``features``
+(:mod:`cli.feature_commands`: correct, add, link, retire, revert and review map features; their history).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import commands, progress_commands, store_commands
+from cli import commands, feature_commands, progress_commands, store_commands
 from cli.options import add_filter_arguments
 from geo.errors import PlanningMapError
 from geo.settings import EXPORT_FORMATS as ALL_FORMATS
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--force", action="store_true", help="replace an existing output file")
     store_commands.add_store_parsers(sub)
     progress_commands.add_progress_parsers(sub)
+    feature_commands.add_feature_parsers(sub)
     return parser
 
 
@@ -83,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plans": store_commands.plans_command,
         "audit": store_commands.audit_command,
         "progress": progress_commands.progress_command,
+        "features": feature_commands.features_command,
     }[args.command]
     try:
         return run(args)

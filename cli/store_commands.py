@@ -119,7 +119,7 @@ def store_command(args: argparse.Namespace) -> int:
     else:
         state = f"already at schema {store.revision}"
     print(f"store: {store.url} ({store.backend}), {state}")
-    print(f"geometry: {store.spatial or 'no spatial support yet (SpatiaLite/PostGIS); geometry tables come with the geometry issue'}")
+    print(f"geometry: feature versions as GeoJSON text{', mirrored in a PostGIS geometry column (QGIS can open feature_versions)' if store.spatial == 'postgis' else ''}")
     if not list_users(store):
         print("no account yet: add the first coordinator with python -m geo users add NAME --role coordinator --password-stdin")
     return 0

@@ -2,7 +2,8 @@
 
 Every feature carries ``id``, ``layer``, ``name``, ``name_en``, ``status`` with
 ``status_source``, and its provenance: ``geometry_quality`` (``osm`` |
-``sourced`` | ``schematic``) and ``geometry_source``. Its links to tasks are
+``sourced`` | ``schematic``; planners' edits in the store add ``surveyed`` and ``edited``) and
+``geometry_source``. Its links to tasks are
 kept apart, in ``data/links.csv`` (:mod:`geo.links`).
 """
 

@@ -10,7 +10,9 @@ from datetime import date
 from typing import Final
 
 from geo.catalogue_dashboard import DASHBOARD_STRINGS
+from geo.catalogue_edit import EDIT_STRINGS
 from geo.catalogue_errors import ERROR_STRINGS
+from geo.catalogue_geometry import GEOMETRY_STRINGS
 from geo.catalogue_map import MAP_STRINGS
 from geo.catalogue_progress import PROGRESS_STRINGS
 from geo.catalogue_store import STORE_STRINGS
@@ -389,7 +391,7 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
 }
 
 
-for _extra in (MAP_STRINGS, ERROR_STRINGS, STORE_STRINGS, DASHBOARD_STRINGS, PROGRESS_STRINGS):
+for _extra in (MAP_STRINGS, ERROR_STRINGS, STORE_STRINGS, DASHBOARD_STRINGS, PROGRESS_STRINGS, EDIT_STRINGS, GEOMETRY_STRINGS):
     for _lang, _strings in _extra.items():
         CATALOGUE[_lang].update(_strings)
 

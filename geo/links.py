@@ -82,9 +82,15 @@ def link_problems(links: pd.DataFrame, *, feature_ids: Iterable[str], tasks: pd.
             problems.append(("error", record, f"{where}: the link is listed twice"))
         if not row.basis.strip():
             problems.append(("error", record, f"{where}: the basis is empty; quote the words of the task that name the object"))
-        elif _squash(row.basis) not in _squash(tasks.at[row.task_id, "task"]):
+        elif not basis_in_task(row.basis, tasks.at[row.task_id, "task"]):
             problems.append(("error", record, f"{where}: the basis {row.basis!r} is not words of the task text"))
     return problems
+
+
+def basis_in_task(basis: str, task_text: str) -> bool:
+    """Return True when `basis` is words of `task_text`, compared without accents, case or spacing (an empty basis is not)."""
+    squashed = _squash(str(basis or ""))
+    return bool(squashed) and squashed in _squash(str(task_text or ""))
 
 
 def _squash(text: str) -> str:

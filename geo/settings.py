@@ -33,7 +33,7 @@ TOD_RADIUS_MIN_M: Final[int] = 200
 TOD_RADIUS_MAX_M: Final[int] = 2000
 BOUNDARY_TOLERANCE_M: Final[float] = 25_000.0
 
-GEOMETRY_QUALITIES: Final[tuple[str, ...]] = ("osm", "sourced", "schematic")
+GEOMETRY_QUALITIES: Final[tuple[str, ...]] = ("osm", "sourced", "schematic", "surveyed", "edited")  # the last two: planners' edits in the store
 STATUSES: Final[tuple[str, ...]] = (
     "operating", "under construction", "planned",  # the three statuses of built works come first
     "partly operating", "stalled", "existing", "being restored", "designated",  # each layer allows a subset (data/layers.json)

@@ -34,6 +34,7 @@ from geo.filters import UNDATED_KINDS, TaskFilter, apply_filter, filter_summary
 from geo.i18n import t
 from geo.layer_specs import Registry, load_registry
 from geo.links import attach_links, features_by_task, load_links
+from geo.overlay import EDIT_COLUMNS, apply_versions
 from geo.places import in_place, place_area
 from geo.progress.categories import CATEGORIES, categories
 from geo.register import load_documents, load_register
@@ -61,6 +62,12 @@ class PlanningData:
         The layer registry.
     reports : pandas.DataFrame
         The progress reports of the store (every report kept; empty without a store).
+    edits : pandas.DataFrame
+        The features changed in the store as the map shows them (their current approved
+        version: :data:`geo.overlay.EDIT_COLUMNS`); empty without a store.
+    base_features, base_links : geopandas.GeoDataFrame, pandas.DataFrame or None
+        The shipped features and links (version 0 of each feature) when the store changed
+        some; None when `features` and `links` are the base.
     """
 
     tasks: pd.DataFrame = field(repr=False)
@@ -70,6 +77,9 @@ class PlanningData:
     links: pd.DataFrame = field(repr=False)
     registry: Registry = field(repr=False)
     reports: pd.DataFrame = field(repr=False, default_factory=lambda: pd.DataFrame(columns=list(REPORT_COLUMNS)))
+    edits: pd.DataFrame = field(repr=False, default_factory=lambda: pd.DataFrame(columns=list(EDIT_COLUMNS)))
+    base_features: gpd.GeoDataFrame | None = field(repr=False, default=None)
+    base_links: pd.DataFrame | None = field(repr=False, default=None)
 
     @functools.cached_property
     def context(self) -> dict[str, gpd.GeoDataFrame]:
@@ -115,12 +125,20 @@ def with_store(data: PlanningData, store) -> PlanningData:
     """Return the data of record `data` (loaded without a store) with what planners wrote in `store`.
 
     The files are not read again: after a write, only the store is queried. The context layers,
-    when `data` has read them, are shared.
+    when `data` has read them, are shared. The features and links are the base with the
+    current approved version of every feature changed in the store laid over it
+    (:func:`geo.overlay.apply_versions`); pending and rejected versions are not shown.
     """
     from geo.store import reports_frame
+    from geo.store.feature_versions import current_versions
 
     tasks, documents = _with_store(data.tasks, data.documents, store)
-    out = replace(data, tasks=tasks, documents=documents, reports=reports_frame(store))
+    base_features = data.base_features if data.base_features is not None else data.features
+    base_links = data.base_links if data.base_links is not None else data.links
+    features, links, edits = apply_versions(base_features, base_links, current_versions(store))
+    changed = {"features": attach_links(features, links), "links": links, "edits": edits,
+               "base_features": base_features, "base_links": base_links} if not edits.empty else {}  # fmt: skip
+    out = replace(data, tasks=tasks, documents=documents, reports=reports_frame(store), **changed)
     if "context" in data.__dict__:  # functools.cached_property: read once per process, not once per write
         out.__dict__["context"] = data.__dict__["context"]
     return out

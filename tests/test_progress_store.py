@@ -52,7 +52,7 @@ def test_a_0002_store_upgrades_in_place_to_0003_and_keeps_its_plans(store_url, a
         assert store_migrate.upgrade(engine, "0002") == (None, "0002")
     finally:
         engine.dispose()
-    with pytest.raises(StoreError, match=r"is at revision 0002, the app needs 0003: run python -m geo store upgrade"):
+    with pytest.raises(StoreError, match=r"is at revision 0002, the app needs 0004: run python -m geo store upgrade"):
         open_store(store_url, migrate_schema=False)
     engine = store_engine.make_engine(store_engine.store_url(store_url))
     try:
@@ -70,7 +70,7 @@ def test_a_0002_store_upgrades_in_place_to_0003_and_keeps_its_plans(store_url, a
         engine.dispose()
     upgraded = open_store(store_url)
     try:
-        assert (upgraded.opened_at_revision, upgraded.revision) == ("0002", "0003")
+        assert (upgraded.opened_at_revision, upgraded.revision) == ("0002", "0004")
         assert {"progress_reports", "progress_evidence", "indicator_values"} <= set(inspect(upgraded.engine).get_table_names())
         assert [plan.doc_id for plan in list_plans(upgraded)] == ["KH-OLD"]
         assert list(reports_frame(upgraded).columns) == list(REPORT_COLUMNS) and reports_frame(upgraded).empty

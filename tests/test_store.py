@@ -41,12 +41,12 @@ def count(store, table):
 def test_a_new_store_is_created_at_the_head_with_every_table(store_url):
     store = open_store(store_url)
     store.close()
-    assert store.revision == "0003" and store.opened_at_revision is None
+    assert store.revision == "0004" and store.opened_at_revision is None
     names = set(inspect(store.engine).get_table_names())
     assert set(metadata.tables) <= names and "alembic_version" in names
     again = open_store(store_url)
     try:
-        assert again.opened_at_revision == "0003"
+        assert again.opened_at_revision == "0004"
     finally:
         again.close()
 

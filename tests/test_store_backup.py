@@ -49,16 +49,16 @@ def test_backup_wipe_restore_gives_identical_content(filled, coordinator, tmp_pa
     store_url = support.url_of(filled)
     path = backup(filled, tmp_path / "store.json", user=coordinator)
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert (document["format"], document["schema_revision"], document["created_by"]) == (FORMAT_ID, "0003", "lan")
+    assert (document["format"], document["schema_revision"], document["created_by"]) == (FORMAT_ID, "0004", "lan")
     assert document["app_version"] and {name: len(t["rows"]) for name, t in document["tables"].items()} == {
         "audit_log": 7, "imported_plans": 2, "settings": 1, "users": 2, "imported_tasks": 4,
-        "progress_reports": 0, "progress_evidence": 0, "indicator_values": 0}  # fmt: skip
+        "progress_reports": 0, "progress_evidence": 0, "indicator_values": 0, "feature_versions": 0}  # fmt: skip
     filled.close()
     support.drop_store_tables(store_url)  # the wipe: a new, empty store at the same place
     fresh = open_store(store_url)
     try:
         assert restore(fresh, path) == {"audit_log": 7, "imported_plans": 2, "settings": 1, "users": 2, "imported_tasks": 4,
-                                        "progress_reports": 0, "progress_evidence": 0, "indicator_values": 0}
+                                        "progress_reports": 0, "progress_evidence": 0, "indicator_values": 0, "feature_versions": 0}
         restored = dump_tables(fresh)
         assert without_restore_record(restored) == document["tables"]
         assert audit_entries(fresh)[0].action == "store.restore" and audit_entries(fresh)[0].who == "(store admin)"
@@ -96,7 +96,7 @@ def tamper(path, change):
     [
         (lambda d: d.update(format="qgis-project"), r"is not a backup of the planning store \(format 'qgis-project'"),
         (lambda d: d.update(format_version=9), r"backup format version 9, this app reads 1"),
-        (lambda d: d.update(schema_revision="0001"), r"is a backup of schema revision '0001'; this store is at 0003"),
+        (lambda d: d.update(schema_revision="0001"), r"is a backup of schema revision '0001'; this store is at 0004"),
         (lambda d: d["tables"]["users"]["rows"][0].__setitem__(1, "mallory"), r"do not match the file's checksum \(the file was altered or cut\)"),
         (lambda d: (d["tables"]["users"]["rows"][0].__setitem__(2, 7), d.update(tables_sha256=_checksum(d["tables"]))),
          r"table users row 1: column role holds '7', not a String value"),

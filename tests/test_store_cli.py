@@ -55,9 +55,9 @@ def test_store_init_upgrade_and_status(url, capsys, monkeypatch):
     code, _, err = run(capsys, monkeypatch, "store", "upgrade")
     assert code == 2 and "no store at" in err and "python -m geo store init" in err
     code, out, _ = run(capsys, monkeypatch, "store", "init")
-    assert code == 0 and "created at schema 0003" in out and "add the first coordinator" in out
+    assert code == 0 and "created at schema 0004" in out and "add the first coordinator" in out
     code, out, _ = run(capsys, monkeypatch, "store", "upgrade")
-    assert code == 0 and "already at schema 0003" in out
+    assert code == 0 and "already at schema 0004" in out
 
 
 def test_the_first_coordinator_then_accounts_by_a_coordinator(admin, url, capsys, monkeypatch):

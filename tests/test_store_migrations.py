@@ -28,9 +28,12 @@ def columns_of(engine):
 def test_migrations_build_the_schema_the_code_describes(empty_url):
     store = open_store(empty_url)
     try:
-        assert store.opened_at_revision is None and store.revision == store_migrate.head_revision() == "0003"
-        assert store_migrate.known_revisions() == ("0001", "0002", "0003")
-        assert columns_of(store.engine) == {name: sorted(table.columns.keys()) for name, table in metadata.tables.items()}
+        assert store.opened_at_revision is None and store.revision == store_migrate.head_revision() == "0004"
+        assert store_migrate.known_revisions() == ("0001", "0002", "0003", "0004")
+        expected = {name: sorted(table.columns.keys()) for name, table in metadata.tables.items()}
+        if store.spatial == "postgis":  # the PostGIS mirror of the GeoJSON text, for QGIS (migration 0004)
+            expected["feature_versions"] = sorted([*expected["feature_versions"], "geom"])
+        assert columns_of(store.engine) == expected
         indexes = {index["name"]: index for index in inspect(store.engine).get_indexes("imported_plans")}
         assert indexes["ux_imported_plans_active_doc"]["unique"]
     finally:
@@ -50,11 +53,11 @@ def test_an_older_store_upgrades_in_place_and_keeps_its_records(empty_url):
     finally:
         engine.dispose()
     assert store_status(empty_url)[1] == "0001"
-    with pytest.raises(StoreError, match=r"is at revision 0001, the app needs 0003: run python -m geo store upgrade"):
+    with pytest.raises(StoreError, match=r"is at revision 0001, the app needs 0004: run python -m geo store upgrade"):
         open_store(empty_url, migrate_schema=False)
     store = open_store(empty_url)
     try:
-        assert (store.opened_at_revision, store.revision) == ("0001", "0003")
+        assert (store.opened_at_revision, store.revision) == ("0001", "0004")
         lan = get_user(store, "lan")
         assert (lan.role, lan.version, lan.created_at.isoformat()) == ("coordinator", 1, "2026-01-02T03:04:05+00:00")
         assert {"imported_plans", "imported_tasks"} <= set(inspect(store.engine).get_table_names())
@@ -144,7 +147,7 @@ def test_geometry_columns_work_where_the_backend_has_spatial_support(store_url):
     try:
         if store.spatial is None:
             pytest.skip(f"no spatial support in this {store.backend} store (SpatiaLite needs a Python that loads SQLite "
-                        "extensions; PostGIS needs CREATE EXTENSION postgis): geometry tables come with the geometry issue")  # fmt: skip
+                        "extensions; PostGIS needs CREATE EXTENSION postgis): feature versions keep GeoJSON text only")  # fmt: skip
         probe = Table("geometry_probe", MetaData(), Column("id", Integer, primary_key=True), Column("geom", Geometry("POINT", srid=4326)))
         probe.create(store.engine)
         try:

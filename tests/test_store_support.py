@@ -18,7 +18,7 @@ from geo.register import derive_register
 from geo.store import add_user, open_store
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-STORE_TABLES = ("progress_evidence", "progress_reports", "indicator_values", "imported_tasks", "imported_plans", "audit_log", "settings", "users", "alembic_version")
+STORE_TABLES = ("feature_versions", "progress_evidence", "progress_reports", "indicator_values", "imported_tasks", "imported_plans", "audit_log", "settings", "users", "alembic_version")
 PASSWORD = "correct horse battery"
 
 
@@ -113,7 +113,7 @@ def test_the_fixture_gives_an_empty_database(store_url):
     store = open_store(store_url)
     try:
         assert store.opened_at_revision is None
-        assert store.revision == "0003"
+        assert store.revision == "0004"
     finally:
         store.close()
 

@@ -1,9 +1,9 @@
-"""The planning store: what planners write (accounts, imported plans, progress reports, later geometry edits), kept safely.
+"""The planning store: what planners write (accounts, imported plans, progress reports, feature versions), kept safely.
 
 The base of record stays in ``data/``; the store holds what planners write, with
 its history. With no configuration it is a SQLite file, ``store/planning.sqlite``
 (git-ignored, created and migrated on first use); ``DATABASE_URL`` selects
-PostgreSQL (PostGIS when geometry comes). Pure Python: no streamlit, no folium.
+PostgreSQL (with PostGIS, a geometry column mirrors the feature versions). Pure Python: no streamlit, no folium.
 
 Every write goes through :func:`geo.store.service.writing` (one transaction,
 permission checked there, version bumped, audit appended); the functions below

@@ -27,6 +27,7 @@ from sqlalchemy.types import JSON
 import geo
 from geo.errors import StoreError
 from geo.outputs import checked_output, write_atomic
+from geo.store.feature_versions import sync_geom
 from geo.store.roles import User
 from geo.store.schema import TABLES, UTCDateTime
 from geo.store.service import Store, first_line, utc_now, writing
@@ -160,6 +161,8 @@ def restore(store: Store, path: Path | str, *, user: User | None = None, replace
                 msg = f"{path.name}: the rows of table {table.name} break the store's rules ({first_line(error)}); nothing was restored."
                 raise StoreError(msg) from error
         _reset_sequences(write.connection)
+        if store.spatial == "postgis":  # the geometry mirror is not in the backup: rebuild it from the GeoJSON text
+            sync_geom(write.connection)
         restored = {name: len(table_rows) for name, table_rows in rows.items()}
         write.audit("store", "restore", None, {"file": path.name, "file_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
                                                "backup_created_at": document.get("created_at"), "rows": restored})  # fmt: skip

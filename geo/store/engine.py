@@ -147,8 +147,8 @@ def spatial_backend(engine: Engine) -> str | None:
 
     SQLite needs a Python whose ``sqlite3`` can load extensions and the
     ``mod_spatialite`` library (Debian: ``libsqlite3-mod-spatialite``); PostgreSQL
-    needs the ``postgis`` extension in the database. The geometry tables come with
-    the geometry-editing issue; until then this is reported, not required.
+    needs the ``postgis`` extension in the database. Without it the feature versions keep their
+    GeoJSON text only (:mod:`geo.store.feature_versions`); this is reported, not required.
     """
     try:
         with engine.connect() as connection:

@@ -1,7 +1,7 @@
 """Schema migrations of the store, run in code with Alembic (no ``alembic.ini``, no command to remember).
 
 The revisions live in ``geo/store/migrations/versions`` (``0001`` accounts,
-audit log and settings; ``0002`` imported plans; ``0003`` progress reports and indicator values). :func:`upgrade` brings a store
+audit log and settings; ``0002`` imported plans; ``0003`` progress reports and indicator values; ``0004`` feature versions). :func:`upgrade` brings a store
 to a revision inside one transaction, holding a lock so that two processes
 opening a new store at once do not both create it.
 """

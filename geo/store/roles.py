@@ -29,6 +29,7 @@ ACTIONS: Final[dict[str, tuple[str, ...]]] = {
     "geometry.edit": ("editor", "coordinator"),
     "feature.edit": ("editor", "coordinator"),
     "link.edit": ("editor", "coordinator"),
+    "edit.review": ("coordinator",),  # approve or reject an editor's pending change (setting edit_review)
     "plan.import": ("coordinator",),
     "plan.withdraw": ("coordinator",),
     "account.add": ("coordinator",),

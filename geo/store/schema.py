@@ -180,5 +180,36 @@ indicator_values = Table(
     Index("ix_indicator_values_indicator", "indicator_id", "on"),
 )  # fmt: skip
 
+# Feature versions (revision 0004): what planners change on the map. Version ``seq`` 0 of a shipped feature is the base
+# file (data/projects.geojson and data/links.csv); every change appends the whole feature (properties, GeoJSON geometry in
+# EPSG:4326, links with their basis). The current feature is its highest approved version; ``version`` is the row's own
+# counter (a review changes it). On PostGIS a ``geom`` column mirrors ``geometry`` (not described here: see the migration).
+FEATURE_ACTIONS: Final[tuple[str, ...]] = ("add", "edit", "link", "unlink", "retire", "revert")
+REVIEW_STATES: Final[tuple[str, ...]] = ("approved", "pending", "rejected")
+feature_versions = Table(
+    "feature_versions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feature_id", String(128), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("layer", String(64), nullable=False),
+    Column("properties", JSON(none_as_null=True), nullable=False),
+    Column("geometry", Text, nullable=False),
+    Column("links", JSON(none_as_null=True), nullable=False),
+    Column("retired", Boolean, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("author", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("review", String(16), nullable=False),
+    Column("reviewed_by", String(64)),
+    Column("reviewed_at", UTCDateTime),
+    Column("version", Integer, nullable=False),
+    CheckConstraint("seq >= 1", name="ck_feature_versions_seq"),
+    CheckConstraint("review IN ('approved', 'pending', 'rejected')", name="ck_feature_versions_review"),
+    CheckConstraint("action IN ('add', 'edit', 'link', 'unlink', 'retire', 'revert')", name="ck_feature_versions_action"),
+    UniqueConstraint("feature_id", "seq", name="uq_feature_versions_seq"),
+    Index("ix_feature_versions_review", "review", "feature_id"),
+)  # fmt: skip
+
 # Tables in the order they can be filled (parents first); a backup lists them in this order.
 TABLES: Final[tuple[Table, ...]] = tuple(metadata.sorted_tables)

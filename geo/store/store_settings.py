@@ -17,6 +17,7 @@ from geo.store.service import Store, writing
 
 DEFAULTS: Final[dict[str, Any]] = {
     "anonymous_viewing": True,  # the app opens for viewing without sign-in; writing always needs an account
+    "edit_review": False,  # an editor's change of a feature waits for a coordinator's approval before the map shows it
 }
 
 
