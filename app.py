@@ -160,6 +160,8 @@ pages = [
 ]
 if user is not None and user.role in ("reporter", "coordinator"):
     pages.insert(2, st.Page("pages/my_tasks.py", title=t("nav.my_tasks", lang), icon=":material/assignment:", url_path="my-tasks"))
+if user is not None and user.role in ("editor", "coordinator"):
+    pages.append(st.Page("pages/edit.py", title=t("nav.edit", lang), icon=":material/edit_location_alt:", url_path="edit"))
 if user is not None and user.role == "coordinator":
     pages.append(st.Page("pages/admin.py", title=t("nav.admin", lang), icon=":material/admin_panel_settings:", url_path="admin"))
 st.navigation(pages).run()

@@ -117,8 +117,13 @@ def legend(registry: Registry, layer_ids: list[str], *, lang: str = "vi", lines:
         sample = samples.get(status, '<span class="sw" style="background:#555;opacity:.4"></span>')
         cells.append(f"<div>{sample}{html.escape(str(style.get(label, status)))}</div>")
     rows.append(f'<div class="grid">{"".join(cells)}</div>')
-    schematic = registry.quality_styles.get("schematic", {})
-    rows.append('<div><span class="dash"></span>' + html.escape(str(schematic.get(label, "schematic"))) + "</div>")
+    cells = []
+    for quality, style in registry.quality_styles.items():  # provenance: every kind named, the drawn ones with their dash
+        dash = str(style.get("dash") or "")
+        sample = (f'<svg class="dq" width="22" height="6"><line x1="0" y1="3" x2="22" y2="3" stroke="#555" stroke-width="3" '
+                  f'stroke-dasharray="{html.escape(dash)}"/></svg>')  # fmt: skip
+        cells.append(f'<div data-quality="{html.escape(quality)}">{sample}{html.escape(str(style.get(label, quality)))}</div>')
+    rows.append(f'<div class="grid">{"".join(cells)}</div>')
     return _legend_control(t("legend.title", lang), "".join(rows))
 
 
@@ -228,7 +233,8 @@ class HtmlControl(MacroElement):
         .hn-legend .bar{display:inline-block;width:18px;height:4px;margin-right:6px;vertical-align:middle}
         .hn-legend .bar.uc{background-image:repeating-linear-gradient(90deg,#fff 0 2px,transparent 2px 7px)!important}
         .hn-legend .ln{display:inline-block;margin-right:6px;white-space:nowrap}
-        .hn-legend .dash{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed #555;vertical-align:middle}</style>
+        .hn-legend .dash{display:inline-block;width:18px;margin-right:6px;border-top:3px dashed #555;vertical-align:middle}
+        .hn-legend .dq{margin-right:6px;vertical-align:middle}</style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {

@@ -94,12 +94,32 @@ def context() -> dict[str, gpd.GeoDataFrame]:
     return load_context(light=True)
 
 
-@st.cache_resource
 def light_geometries() -> gpd.GeoSeries:
-    """The features' geometry simplified (15 m) and rounded (1e-5 degrees) for the map payload, computed once."""
+    """The features' geometry simplified (15 m) and rounded (1e-5 degrees) for the map payload.
+
+    The shipped features are simplified once per process; after an edit only the features the
+    store changed are simplified again.
+    """
+    return _light(store_stamp())
+
+
+@st.cache_resource
+def _base_light() -> gpd.GeoSeries:
     from geo.mapdata import light_geometry
 
-    return light_geometry(features()).geometry
+    return light_geometry(_base().features).geometry
+
+
+@st.cache_resource(max_entries=4)
+def _light(stamp: tuple) -> gpd.GeoSeries:
+    from geo.mapdata import light_geometry
+
+    current = _data(stamp)
+    if current.edits.empty:
+        return _base_light()
+    changed = current.features[current.features.index.isin(set(current.edits["feature_id"]))]
+    base = _base_light()
+    return pd.concat([base[~base.index.isin(changed.index)], light_geometry(changed).geometry])
 
 
 def view(params: tuple[tuple[str, str], ...]) -> View:
@@ -163,10 +183,15 @@ def _run(key, lines, radius_m, as_of, study_area, estimates, population_upload, 
     )  # fmt: skip
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def coverage_run(key: tuple[tuple[str, str], ...], lines: tuple[str, ...], radius_m: float, as_of: str, study_area: str,
                  estimates: bool, population_upload: str = "", population_column: str = ""):  # fmt: skip
-    """Run a circle TOD coverage of the stations visible for the filter `key`, keyed on simple values."""
+    """Run a circle TOD coverage of the stations visible for the filter `key`, keyed on simple values and the store's stamp."""
+    return _coverage_run(key, lines, radius_m, as_of, study_area, estimates, population_upload, population_column, store_stamp())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _coverage_run(key, lines, radius_m, as_of, study_area, estimates, population_upload, population_column, stamp):
+    del stamp  # a station moved by an edit moves its catchment: a new stamp, a new run
     return _run(key, lines, radius_m, as_of, study_area, estimates, population_upload, population_column, method="circle")
 
 
@@ -177,7 +202,7 @@ def walk_coverage_run(key: tuple[tuple[str, str], ...], lines: tuple[str, ...], 
                       estimates: bool, population_upload: str = "", population_column: str = "", network_upload: str = "",
                       progress=None):  # fmt: skip
     """Run a walking TOD coverage, remembering the last 16 results; `progress` is called only when it computes."""
-    run_key = (key, lines, radius_m, as_of, study_area, estimates, population_upload, population_column, network_upload)
+    run_key = (key, lines, radius_m, as_of, study_area, estimates, population_upload, population_column, network_upload, store_stamp())
     if run_key not in _WALK_RUNS:
         network = walk_network(network_upload)
         _WALK_RUNS[run_key] = _run(*run_key[:8], method="walk", network=network, progress=progress)

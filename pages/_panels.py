@@ -44,6 +44,12 @@ def feature_card(data: PlanningData, feature_id: str, *, as_of: date, lang: str)
         _text.line(t("panel.status_source", lang), feature.get("status_source", ""), small=True),
         _text.line(t("panel.provenance", lang), f"{feature['geometry_quality']} — {quality.get('label_en' if lang == 'en' else 'label_vi', '')}"),
     ]
+    seq = feature.get("edit_seq")
+    if isinstance(seq, int | float) and seq == seq and seq > 0:  # changed in the store: which version, who, when
+        at = feature.get("edited_at")
+        when = f"{at:%Y-%m-%d %H:%M} UTC" if hasattr(at, "strftime") else ""
+        parts.append(_text.line(t("panel.edit_version", lang), t("panel.edit_version_text", lang, seq=int(seq), who=feature.get("edited_by", ""),
+                                                                  when=when), small=True))  # fmt: skip
     if feature["geometry_quality"] == "schematic":
         parts.append(_text.alert("warning", t("panel.schematic_warning", lang)))
     _text.show(*parts)

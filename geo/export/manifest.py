@@ -31,7 +31,8 @@ MAP_DATA_LICENCE: Final[str] = f"Map data {settings.OSM_ATTRIBUTION}, {settings.
 SCHEMATIC_NOTE: Final[str] = (
     "Features with geometry_quality 'schematic' are drawn through the places the documents name: "
     "estimated positions for illustration, not survey data. 'osm' comes from OpenStreetMap, "
-    "'sourced' from cited coordinates (see geometry_source)."
+    "'sourced' from cited coordinates (see geometry_source); 'surveyed' from an official drawing or survey file and "
+    "'edited' drawn by a planner over a basemap at a zoom, both named in geometry_source (see edits)."
 )
 _ZIP_EPOCH: Final[tuple[int, ...]] = (1980, 1, 1, 0, 0, 0)
 

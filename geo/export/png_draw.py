@@ -33,6 +33,7 @@ PNG_SIZE_PX: Final[tuple[int, int]] = (1754, 1240)  # A4 landscape (297 x 210 mm
 MIN_SPAN_M: Final[float] = 5_000.0
 CONTEXT_SIMPLIFY_M: Final[float] = 30.0
 SCHEMATIC_DASH: Final[tuple[int, tuple[float, float]]] = (0, (4.0, 2.5))
+EDITED_DASH: Final[tuple[int, tuple[float, ...]]] = (0, (6.0, 2.0, 1.2, 2.0))  # dash-dot: drawn by a planner over a basemap
 NORTH_LETTER: Final[dict[str, str]] = {"vi": "B", "en": "N"}  # Bắc / North
 MAP_BOX: Final[tuple[float, float, float, float]] = (0.015, 0.075, 0.695, 0.775)  # left, bottom, width, height (figure fraction)
 LEGEND_BOX: Final[tuple[float, float, float, float]] = (0.72, 0.075, 0.27, 0.775)
@@ -194,7 +195,7 @@ def draw_features(axes: Axes, projected: gpd.GeoDataFrame, registry: Registry) -
         for row in rows:
             opacity = float(registry.status_styles.get(statuses[row], {}).get("opacity", 1.0))
             schematic = qualities[row] == "schematic"
-            style = SCHEMATIC_DASH if schematic else "solid"
+            style = SCHEMATIC_DASH if schematic else (EDITED_DASH if qualities[row] == "edited" else "solid")
             parts = parts_by_family(geometries[row])
             for path in _polygon_paths(parts.get("polygon")):
                 fills.add(path, to_rgba(spec.color, 0.22 * opacity), "solid")
@@ -247,7 +248,7 @@ def legend_entries(
             hollow = Line2D([], [], color="#555555", marker="o", markerfacecolor="white", linestyle="none", markersize=5)
             handles.append((dashed, hollow))
         else:
-            handles.append(Line2D([], [], color="#555555", linewidth=1.8))
+            handles.append(Line2D([], [], color="#555555", linewidth=1.8, linestyle=EDITED_DASH if quality == "edited" else "solid"))
         labels.append(_wrap(label))
     for key in ("boundary", "wards", "red_river"):
         if key in context:

@@ -347,6 +347,7 @@ def _manifest(data: SnapshotData, wanted: tuple[str, ...], skipped: dict[str, st
         },
         "layers": {layer: data.registry.label(layer, data.lang) for layer in data.view.layers()},
         "geometry": geometry,
+        "edits": _edits(data),
         "notes": {
             "layers_omitted": "Layers with no visible feature have no table or file.",
             "feature_ids": "tasks.csv / tasks.xlsx list in feature_ids the features of this snapshot linked to each task.",
@@ -356,10 +357,24 @@ def _manifest(data: SnapshotData, wanted: tuple[str, ...], skipped: dict[str, st
             "in_progress or no_report.",
             "geometry": "geometry.written counts the features each geometry file holds; geometry.skipped lists those "
             "left out and why; geometry.converted those whose geometry was changed to fit the format.",
+            "edits": "edits lists the exported features that planners changed in the store (their current approved "
+            "version: who, when, why, the provenance and source); the others are as shipped in data/.",
         },
     }
     licence = {"schematic_geometry": SCHEMATIC_NOTE, "documents": "The Vietnamese legal texts are public documents."}
     return {"title": t("app.title", data.lang), **build_manifest(members, now=data.now, fields=fields, licence=licence)}
+
+
+def _edits(data: SnapshotData) -> list[dict[str, object]]:
+    """Return the store's changes included in the export: one record per exported feature changed by a planner."""
+    edits = data.view.data.edits
+    exported = set(data.exported.index)
+    return [
+        {"feature_id": row.feature_id, "version": int(row.seq), "action": row.action, "author": row.author,
+         "at": row.created_at.isoformat() if row.created_at is not None else None, "geometry_quality": row.geometry_quality,
+         "geometry_source": row.geometry_source, "reason": row.reason}
+        for row in edits.itertuples(index=False) if row.feature_id in exported
+    ]  # fmt: skip
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
