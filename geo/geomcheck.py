@@ -206,9 +206,7 @@ def _repaired(geometry: shapely.Geometry, layer_geometry: str) -> shapely.Geomet
 def _place_problems(geometry: shapely.Geometry, boundary_4326: shapely.Geometry | None, tolerance_m: float) -> list[tuple[str, dict]]:
     west, south, east, north = settings.REGION_BOUNDS_4326
     region = shapely.box(west, south, east, north)
-    zone = None
-    if boundary_4326 is not None:
-        zone = _to_measure(boundary_4326).buffer(tolerance_m)
+    zone = _zone(boundary_4326, tolerance_m) if boundary_4326 is not None else None
 
     def fits(candidate: shapely.Geometry) -> bool:
         return bool(region.covers(candidate) and (zone is None or zone.covers(_to_measure(candidate))))
@@ -226,6 +224,14 @@ def _place_problems(geometry: shapely.Geometry, boundary_4326: shapely.Geometry 
     beyond = _to_measure(geometry).difference(zone).segmentize(50.0)  # the part farther than the tolerance, every 50 m
     distance_m = float(shapely.distance(_to_measure(boundary_4326), shapely.points(shapely.get_coordinates(beyond))).max())
     return [("err.geom_far", {"distance_km": distance_m / 1000, "tolerance_km": tolerance_m / 1000})]
+
+
+@functools.lru_cache(maxsize=4)
+def _zone(boundary_4326: shapely.Geometry, tolerance_m: float) -> shapely.Geometry:
+    """Return the boundary buffered by the tolerance in metres, prepared (buffering the city's outline costs ~45 ms: once)."""
+    zone = _to_measure(boundary_4326).buffer(tolerance_m)
+    shapely.prepare(zone)
+    return zone
 
 
 @functools.lru_cache(maxsize=1)
