@@ -10,11 +10,13 @@ are drawn beside it, not editable. No streamlit here.
 from __future__ import annotations
 
 import html
+import json
 from typing import ClassVar
 
 import folium
 import folium.plugins
 import shapely
+from branca.element import MacroElement, Template
 
 from geo.i18n import t
 from geo.layer_specs import Registry
@@ -79,8 +81,60 @@ def edit_figure(
     for shape in _editable_shapes(geometry):
         shape.add_to(group)
     group.add_to(fmap)
+    if lang == "vi":
+        _DrawWords().add_to(fmap)
     EditDraw(layer_geometry, group).add_to(fmap)
     return fmap
+
+
+# Leaflet.draw's own words (L.drawLocal) in Vietnamese: buttons, actions and the tooltips while drawing.
+DRAW_WORDS_VI = {
+    "draw": {
+        "toolbar": {
+            "actions": {"title": "Hủy vẽ", "text": "Hủy"}, "finish": {"title": "Kết thúc vẽ", "text": "Xong"},
+            "undo": {"title": "Xóa điểm vừa vẽ", "text": "Xóa điểm cuối"},
+            "buttons": {"polyline": "Vẽ đường", "polygon": "Vẽ vùng", "marker": "Đặt điểm"},
+        },
+        "handlers": {
+            "marker": {"tooltip": {"start": "Bấm vào bản đồ để đặt điểm."}},
+            "polyline": {"tooltip": {"start": "Bấm để bắt đầu vẽ đường.", "cont": "Bấm để vẽ tiếp.",
+                                     "end": "Bấm lại điểm cuối (hoặc Xong) để kết thúc."}},
+            "polygon": {"tooltip": {"start": "Bấm để bắt đầu vẽ vùng.", "cont": "Bấm để vẽ tiếp.",
+                                    "end": "Bấm lại điểm đầu để khép vùng."}},
+        },
+    },
+    "edit": {
+        "toolbar": {
+            "actions": {"save": {"title": "Giữ thay đổi", "text": "Giữ"}, "cancel": {"title": "Bỏ thay đổi", "text": "Hủy"},
+                        "clearAll": {"title": "Xóa tất cả", "text": "Xóa tất cả"}},
+            "buttons": {"edit": "Chỉnh hình (kéo các đỉnh)", "editDisabled": "Không có gì để chỉnh",
+                        "remove": "Xóa hình", "removeDisabled": "Không có gì để xóa"},
+        },
+        "handlers": {
+            "edit": {"tooltip": {"text": "Kéo các đỉnh để chỉnh hình.", "subtext": "Bấm Hủy để bỏ thay đổi."}},
+            "remove": {"tooltip": {"text": "Bấm vào hình cần xóa."}},
+        },
+    },
+}  # fmt: skip
+
+
+class _DrawWords(MacroElement):
+    """Put Leaflet.draw's words in Vietnamese (merged into ``L.drawLocal`` before the draw control is made)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function merge(into, words) {
+            for (var key in words) {
+                if (typeof words[key] === "object") { into[key] = into[key] || {}; merge(into[key], words[key]); }
+                else { into[key] = words[key]; }
+            }
+        })(L.drawLocal, {{ this.words }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words = json.dumps(DRAW_WORDS_VI, ensure_ascii=False)
 
 
 def _editable_shapes(geometry: shapely.Geometry | None) -> list[folium.map.Layer]:

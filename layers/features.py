@@ -94,7 +94,8 @@ def project_groups(
         Add the group of name labels (shown from each layer's zoom, see ``LABELLED_LAYERS``).
     """
     groups = []
-    for layer_id in registry.ids("project"):
+    rank = {"polygon": 0, "line": 1, "point": 2}  # areas below lines below points: a click on a line inside a zone finds the line
+    for layer_id in sorted(registry.ids("project"), key=lambda layer: rank.get(registry.get(layer).geometry, 1)):
         frame = visible[visible["layer"] == layer_id]
         if not frame.empty:
             groups.append(feature_group(registry.get(layer_id), frame, registry, lang=lang, highlight=highlight))

@@ -23,6 +23,7 @@ from pages import _cache, _panels, _text
 
 EDIT_MAP_HEIGHT_PX = 560
 UPLOAD_TYPES = ["geojson", "json", "kml", "kmz", "gpkg", "zip", "csv", "dxf"]
+NO_TILES = "no tiles (the offline outlines of the OSM wards, the city boundary and the schematic Red River)"
 CRS_CHOICES = ("", "EPSG:5897", "EPSG:3405", "EPSG:32648", "EPSG:4326", "EPSG:4756")
 
 
@@ -99,13 +100,17 @@ def geometry_input(data, *, key: str, layer_geometry: str, geometry, previous=No
     st.caption(t("edit.candidate", lang, kind=candidate.geom_type, n=shapely.get_num_coordinates(candidate)))
     if source_kind == "draw":
         quality = "edited"
-        st.caption(t("edit.quality_drawn", lang, basemap=t(f"basemap.{st.session_state.get('edit_basemap', 'none')}", lang), zoom=zoom))
+        drawn_over = st.session_state.get("edit_basemap", "none")
+        st.caption(t("edit.quality_drawn", lang, basemap=t(f"basemap.{drawn_over}", lang), zoom=zoom))
+        if drawn_over == "none":
+            _text.show(_text.alert("warning", t("edit.no_tiles", lang)))
     else:
         quality = st.radio(t("edit.quality", lang), EDIT_QUALITIES, key=f"{key}_quality", format_func=lambda q: t(f"edit.quality.{q}", lang))
     source = st.text_input(t("edit.source", lang), key=f"{key}_source", max_chars=500, help=t(f"edit.source.help.{quality}", lang))
     basemap_name, zoom_used = "", zoom
     if quality == "edited":
-        basemap_name = t(f"basemap.{st.session_state.get('edit_basemap', 'none')}", "en")
+        drawn_over = st.session_state.get("edit_basemap", "none")
+        basemap_name = NO_TILES if drawn_over == "none" else t(f"basemap.{drawn_over}", "en")
         if source_kind == "file":
             basemap_name = st.text_input(t("edit.basemap_named", lang), key=f"{key}_basemap_named", max_chars=200)
             zoom_used = st.number_input(t("edit.zoom", lang), 0, 22, 16, key=f"{key}_zoom")

@@ -97,7 +97,7 @@ else:
         compare = _editing.history_panel(data, store, feature_id, lang=lang)
         older = {version.seq: version for version in _editing.versions(data, store, feature_id)}
         target = st.selectbox(t("edit.revert_to", lang), [seq for seq in older if seq != working.seq], key=f"revert_{feature_id}",
-                              format_func=lambda seq: t("edit.version_n", lang, n=seq))  # fmt: skip
+                              format_func=lambda seq: t("edit.version_n", lang, n=seq), placeholder=t("edit.no_other_version", lang))  # fmt: skip
         why = st.text_input(t("edit.reason", lang), key=f"revert_reason_{feature_id}", max_chars=1000)
         if target is not None and st.button(t("edit.revert", lang), key=f"revert_go_{feature_id}"):
             attempt(feature_id, lambda: revert_feature(store, user, data, feature_id, to_seq=int(target), reason=why, expected_seq=seen))
