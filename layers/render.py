@@ -227,7 +227,7 @@ class HtmlControl(MacroElement):
     _template = Template(
         """{% macro header(this, kwargs) %}
         <style>.hn-legend{background:rgba(255,255,255,.93);padding:4px 6px;font:11px/1.3 sans-serif;border-radius:4px;max-width:330px;
-        max-height:45vh;overflow:auto;box-shadow:0 0 4px rgba(0,0,0,.3)}
+        max-height:30vh;overflow:auto;box-shadow:0 0 4px rgba(0,0,0,.3)}
         .hn-legend .grid{display:grid;grid-template-columns:1fr 1fr;column-gap:8px}
         .hn-legend .sw{display:inline-block;width:14px;height:10px;margin-right:6px}
         .hn-legend .bar{display:inline-block;width:18px;height:4px;margin-right:6px;vertical-align:middle}

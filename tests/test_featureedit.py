@@ -290,15 +290,20 @@ def test_a_snapshot_reopened_shows_the_edited_geometry_its_provenance_and_the_ed
     data = with_store(base, store)
     view = build_view(data, TaskFilter(layers=("bridge",), as_of=AS_OF))
     out = tmp_path / "snap.zip"
-    write_snapshot(view, out, formats=("gpkg", "geojson"), now=datetime(2026, 11, 29, 9, 0))
+    write_snapshot(view, out, formats=("gpkg", "geojson", "shp", "kml"), now=datetime(2026, 11, 29, 9, 0))
     with zipfile.ZipFile(out) as archive:
         manifest = json.loads(archive.read("manifest.json"))
+        (tmp_path / "bridge.shp.zip").write_bytes(archive.read("shapefile/bridge_line.zip"))  # the layer holds points too: split by type
+        kml = archive.read(next(name for name in archive.namelist() if name.endswith(".kml"))).decode("utf-8")
         (tmp_path / "layers.gpkg").write_bytes(archive.read(next(name for name in archive.namelist() if name.endswith(".gpkg"))))
         geojson = json.loads(archive.read(next(name for name in archive.namelist() if name.endswith("bridge.geojson"))))
     frame = pyogrio.read_dataframe(tmp_path / "layers.gpkg", layer="bridge").set_index("id")
     assert shapely.equals_exact(frame.at["bridge-08", "geometry"], TU_LIEN, tolerance=1e-7)
     assert frame.at["bridge-08", "geometry_quality"] == "surveyed" and SOURCE in frame.at["bridge-08", "geometry_source"]
     assert frame.at["bridge-11", "geometry_quality"] == "schematic"
+    shp = pyogrio.read_dataframe(f"/vsizip/{tmp_path / 'bridge.shp.zip'}").set_index("id")
+    assert shp.at["bridge-08", "geom_qual"] == "surveyed" and shapely.equals_exact(shp.at["bridge-08", "geometry"], TU_LIEN, tolerance=1e-7)
+    assert "Khảo sát (theo bản vẽ, hồ sơ khảo sát chính thức)" in kml  # the KML description names the provenance
     feature = next(item for item in geojson["features"] if item["properties"]["id"] == "bridge-08")
     assert feature["properties"]["geometry_quality"] == "surveyed"
     assert [(item["feature_id"], item["version"], item["author"]) for item in manifest["edits"]] == [("bridge-08", 1, "minh")]
