@@ -158,10 +158,10 @@ pages = [
     st.Page("pages/progress.py", title=t("nav.progress", lang), icon=":material/fact_check:", url_path="progress"),
     st.Page("pages/tod.py", title=t("nav.tod", lang), icon=":material/radio_button_checked:", url_path="tod"),
 ]
-if user is not None and user.role in ("reporter", "coordinator"):
+if _auth.may(user, "progress.report"):
     pages.insert(2, st.Page("pages/my_tasks.py", title=t("nav.my_tasks", lang), icon=":material/assignment:", url_path="my-tasks"))
-if user is not None and user.role in ("editor", "coordinator"):
+if _auth.may(user, "geometry.edit"):
     pages.append(st.Page("pages/edit.py", title=t("nav.edit", lang), icon=":material/edit_location_alt:", url_path="edit"))
-if user is not None and user.role == "coordinator":
+if _auth.may(user, "account.update"):
     pages.append(st.Page("pages/admin.py", title=t("nav.admin", lang), icon=":material/admin_panel_settings:", url_path="admin"))
 st.navigation(pages).run()

@@ -17,15 +17,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from shapely import affinity  # noqa: E402
+from store_bench import p95, scratch_store  # noqa: E402
 
 from geo.featureedit import edit_geometry  # noqa: E402
 from geo.geomfile import read_geometry_file  # noqa: E402
-from geo.store import add_user, open_store  # noqa: E402
+from geo.store import add_user  # noqa: E402
 from geo.store.feature_versions import latest_seq, save_version  # noqa: E402
 from geo.view import load_data, with_store  # noqa: E402
 
@@ -33,19 +35,10 @@ SAVES = 100
 MANY = 1_000
 
 
-def p95(values: list[float]) -> float:
-    """Return the 95th percentile of `values`."""
-    return statistics.quantiles(values, n=20)[-1]
-
 
 def bench(url: str) -> None:
     """Time saves through featureedit (checks + write path), the overlay with many versions, and a big file read."""
-    if url.startswith("postgresql"):
-        sys.path.insert(0, str(ROOT / "tests"))
-        from test_store_support import drop_store_tables
-
-        drop_store_tables(url)
-    store = open_store(url)
+    store = scratch_store(url)
     base = load_data()
     base.context  # noqa: B018 - read once, as the app does
     lan = add_user(store, None, "lan", role="coordinator")

@@ -18,15 +18,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import pandas as pd  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
+from store_bench import p95, scratch_store  # noqa: E402
 
 from geo.agencies import load_agencies  # noqa: E402
 from geo.progress.categories import categories, counts  # noqa: E402
 from geo.progress.quarterly import quarter_bounds, quarterly_report  # noqa: E402
 from geo.register import load_register  # noqa: E402
-from geo.store import add_report, add_user, latest_report_ids, open_store, reports_frame  # noqa: E402
+from geo.store import add_report, add_user, latest_report_ids, reports_frame  # noqa: E402
 from geo.store.progress import REPORT_COLUMNS  # noqa: E402
 from geo.store.schema import progress_reports  # noqa: E402
 
@@ -35,19 +37,10 @@ SYNTHETIC = 10_000
 STATUSES = ("not_started", "in_progress", "completed", "blocked")
 
 
-def p95(values: list[float]) -> float:
-    """Return the 95th percentile of `values`."""
-    return statistics.quantiles(values, n=20)[-1]
-
 
 def bench_saves(url: str) -> None:
     """Save SAVES reports one by one (each with expected_latest read first, as a page does) and print the timings."""
-    if url.startswith("postgresql"):
-        sys.path.insert(0, str(ROOT / "tests"))
-        from test_store_support import drop_store_tables
-
-        drop_store_tables(url)
-    store = open_store(url)
+    store = scratch_store(url)
     tasks, agencies = load_register(), load_agencies()
     lan = add_user(store, None, "lan", role="coordinator")
     rita = add_user(store, lan, "rita", role="reporter", agency_id="so-xay-dung")

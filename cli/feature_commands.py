@@ -170,48 +170,38 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _link(args: argparse.Namespace) -> int:
-    from geo.featureedit import link_task
+def _change(args: argparse.Namespace, operation, **values) -> int:
+    """Run one change of `args.feature_id` from its newest version, as `args.user`; print what was saved."""
     from geo.store.feature_versions import latest_seq
 
     store, data = _open()
-    version = link_task(store, _user(store, args.user), data, args.feature_id, args.task, args.basis,
-                        reason=args.reason or f"the task names it: {args.basis}", expected_seq=latest_seq(store, args.feature_id))  # fmt: skip
-    _saved(version)
+    user = _user(store, args.user)
+    _saved(operation(store, user, data, args.feature_id, expected_seq=latest_seq(store, args.feature_id), **values))
     return 0
+
+
+def _link(args: argparse.Namespace) -> int:
+    from geo.featureedit import link_task
+
+    return _change(args, link_task, task_id=args.task, basis=args.basis, reason=args.reason or f"the task names it: {args.basis}")
 
 
 def _unlink(args: argparse.Namespace) -> int:
     from geo.featureedit import unlink_task
-    from geo.store.feature_versions import latest_seq
 
-    store, data = _open()
-    version = unlink_task(store, _user(store, args.user), data, args.feature_id, args.task, reason=args.reason,
-                          expected_seq=latest_seq(store, args.feature_id))  # fmt: skip
-    _saved(version)
-    return 0
+    return _change(args, unlink_task, task_id=args.task, reason=args.reason)
 
 
 def _retire(args: argparse.Namespace) -> int:
     from geo.featureedit import retire_feature
-    from geo.store.feature_versions import latest_seq
 
-    store, data = _open()
-    version = retire_feature(store, _user(store, args.user), data, args.feature_id, reason=args.reason,
-                             expected_seq=latest_seq(store, args.feature_id))  # fmt: skip
-    _saved(version)
-    return 0
+    return _change(args, retire_feature, reason=args.reason)
 
 
 def _revert(args: argparse.Namespace) -> int:
     from geo.featureedit import revert_feature
-    from geo.store.feature_versions import latest_seq
 
-    store, data = _open()
-    version = revert_feature(store, _user(store, args.user), data, args.feature_id, to_seq=args.to_version,
-                             reason=args.reason or "requested from the command line", expected_seq=latest_seq(store, args.feature_id))  # fmt: skip
-    _saved(version)
-    return 0
+    return _change(args, revert_feature, to_seq=args.to_version, reason=args.reason or "requested from the command line")
 
 
 def _history(args: argparse.Namespace) -> int:

@@ -52,6 +52,25 @@ def current_user():
     return account
 
 
+def may(user, action: str) -> bool:
+    """Return True when `user` (or None) may do `action` of :data:`geo.store.roles.ACTIONS` (what the navigation offers)."""
+    from geo.store.roles import allowed
+
+    return allowed(user, action)
+
+
+def gate(action: str, message_key: str, lang: str):
+    """Return (store, account) when the signed-in account may do `action`; otherwise say `message_key` and stop the page.
+
+    The page is only a door: the store checks the permission again where the write happens.
+    """
+    store, user = _cache.store(), current_user()
+    if store is None or not may(user, action):
+        st.info(t(message_key, lang))
+        st.stop()
+    return store, user
+
+
 def sidebar_block(lang: str):
     """Draw who is signed in (name, role, agency) with sign-out, or the sign-in; return the account or None."""
     user = current_user()

@@ -23,10 +23,7 @@ from pages import _auth, _cache, _frame, _panels, _text
 
 lang, _ = _frame.current()
 st.title(t("admin.title", lang))
-user, store = _auth.current_user(), _cache.store()
-if store is None or user is None or user.role != "coordinator":
-    st.info(t("admin.only", lang))
-    st.stop()
+store, user = _auth.gate("account.update", "admin.only", lang)
 agencies = _cache.agency_index()
 
 

@@ -12,13 +12,10 @@ from pages import _auth, _cache, _editing, _frame, _panels, _text
 
 lang, choice = _frame.current()
 st.title(t("edit.title", lang))
-store, user = _cache.store(), _auth.current_user()
-if store is None or user is None or user.role not in ("editor", "coordinator"):
-    st.info(t("edit.need_editor", lang))
-    st.stop()
+store, user = _auth.gate("geometry.edit", "edit.need_editor", lang)
 data = _cache.data()
 state = st.session_state
-modes = ["edit", "add", *(["review"] if user.role == "coordinator" else [])]
+modes = ["edit", "add", *(["review"] if _auth.may(user, "edit.review") else [])]
 if state.get("edit_mode") not in modes:
     state.edit_mode = "edit"
 mode = st.segmented_control(t("edit.mode", lang), modes, key="edit_mode", format_func=lambda m: t(f"edit.mode.{m}", lang))

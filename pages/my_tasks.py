@@ -15,10 +15,7 @@ from pages import _auth, _cache, _frame, _mytasks, _panels, _text
 
 lang, choice = _frame.current()
 st.title(t("my.title", lang))
-user, store = _auth.current_user(), _cache.store()
-if store is None or user is None or user.role not in ("reporter", "coordinator"):
-    st.info(t("my.sign_in", lang))
-    st.stop()
+store, user = _auth.gate("progress.report", "my.sign_in", lang)
 agencies = _cache.agency_index()
 if user.role == "reporter":
     agency = user.agency_id

@@ -1,6 +1,5 @@
 """The ``features`` command line in-process: edit from files in VN-2000 / UTM, add, history, revert, review; refusals exit 2."""
 
-import io
 import json
 import zipfile
 
@@ -9,7 +8,6 @@ import pytest
 import shapely
 import test_store_support as support
 
-from cli import main
 from geo import settings
 
 backend, store_url = support.backend, support.store_url  # the fixtures
@@ -18,18 +16,7 @@ cheap_hashing = support.cheap_hashing  # autouse
 TU_LIEN = shapely.LineString([(105.8402, 21.0702), (105.8436, 21.0761), (105.8469, 21.0822)])
 
 
-@pytest.fixture
-def url(store_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", store_url)
-    return store_url
-
-
-def run(capsys, monkeypatch, *args, stdin=None):
-    if stdin is not None:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+url, run = support.cli_url, support.run_cli  # the command line on an empty store of each backend
 
 
 @pytest.fixture

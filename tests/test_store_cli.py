@@ -1,13 +1,11 @@
 """The store's command line in-process: store, users, import --user, plans, audit; refusals exit 2 and name who and what."""
 
-import io
 import json
 
 import pandas as pd
 import pytest
 import test_store_support as support
 
-from cli import main
 from geo import settings
 from geo.store import active_imported_tasks, dump_tables, get_user, list_plans, open_store
 
@@ -15,18 +13,7 @@ backend, store_url = support.backend, support.store_url  # the fixtures
 cheap_hashing = support.cheap_hashing  # autouse: cheap argon2 parameters
 
 
-@pytest.fixture
-def url(store_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", store_url)
-    return store_url
-
-
-def run(capsys, monkeypatch, *args, stdin=None):
-    if stdin is not None:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+url, run = support.cli_url, support.run_cli  # the command line on an empty store of each backend
 
 
 @pytest.fixture

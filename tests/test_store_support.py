@@ -69,6 +69,26 @@ def store(backend, tmp_path):
     opened.close()
 
 
+@pytest.fixture
+def cli_url(store_url, monkeypatch):
+    """The URL of an empty store that the command line opens (``DATABASE_URL``)."""
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    return store_url
+
+
+def run_cli(capsys, monkeypatch, *args, stdin=None):
+    """Run ``python -m geo ARGS`` in-process (standard input `stdin`); return (exit code, standard output, standard error)."""
+    import io
+
+    from cli import main
+
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
 @pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch):
     """Hash passwords with argon2id at its smallest cost: the same code path, a hundredth of the time.
