@@ -27,7 +27,7 @@ def apply_versions(
 
     A retired feature leaves the features and its links; an edited one replaces its
     row and its links; an added one is appended. Each changed feature carries
-    ``edit_seq``, ``edited_by`` and ``edited_at``; `edits` lists them (``EDIT_COLUMNS``),
+    ``edit_seq``, ``edited_by`` and ``edited_at`` (text, ``YYYY-MM-DD HH:MM UTC``: every writer takes it); `edits` lists them (``EDIT_COLUMNS``),
     for the card and the export's manifest.
     """
     current = list(current)
@@ -40,7 +40,7 @@ def apply_versions(
     if rows is not None:
         stamp = {version.feature_id: version for version in live}
         rows = rows.assign(edit_seq=[stamp[fid].seq for fid in rows.index], edited_by=[stamp[fid].author for fid in rows.index],
-                           edited_at=[stamp[fid].created_at for fid in rows.index])  # fmt: skip
+                           edited_at=[_when(stamp[fid].created_at) for fid in rows.index])  # fmt: skip
         merged = pd.concat([keep, rows[[column for column in rows.columns if column != "task_ids"]]])
         keep = gpd.GeoDataFrame(merged, geometry="geometry", crs=features.crs)
     extra = pd.DataFrame([(version.feature_id, task, basis) for version in live for task, basis in version.links], columns=list(links.columns))
@@ -51,3 +51,7 @@ def apply_versions(
         for version in current
     ], columns=list(EDIT_COLUMNS))  # fmt: skip
     return keep, out_links, edits
+
+
+def _when(moment) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else ""

@@ -46,8 +46,7 @@ def feature_card(data: PlanningData, feature_id: str, *, as_of: date, lang: str)
     ]
     seq = feature.get("edit_seq")
     if isinstance(seq, int | float) and seq == seq and seq > 0:  # changed in the store: which version, who, when
-        at = feature.get("edited_at")
-        when = f"{at:%Y-%m-%d %H:%M} UTC" if hasattr(at, "strftime") else ""
+        when = str(feature.get("edited_at") or "")
         parts.append(_text.line(t("panel.edit_version", lang), t("panel.edit_version_text", lang, seq=int(seq), who=feature.get("edited_by", ""),
                                                                   when=when), small=True))  # fmt: skip
     if feature["geometry_quality"] == "schematic":

@@ -4,6 +4,7 @@ The base of record is never written; the view lays the current approved versions
 """
 
 import hashlib
+import io
 import json
 import zipfile
 from datetime import date, datetime
@@ -340,7 +341,7 @@ def test_a_station_moved_by_an_edit_moves_its_catchment(store, editor, base):
     before, _ = run_coverage(base, lines=("2A",), radius_m=500, as_of=AS_OF)
     edit_geometry(store, editor, base, "station-2A-03", moved, quality="surveyed", source="Hồ sơ hoàn công ga Thái Hà",
                   reason="the entrance, not the platform centre", expected_seq=0)  # fmt: skip
-    after, _ = run_coverage(with_store(base, store), lines=("2A",), radius_m=500, as_of=AS_OF)
+    after, skipped = run_coverage(with_store(base, store), lines=("2A",), radius_m=500, as_of=AS_OF)
     assert before.n_stations == after.n_stations == 12
     old_centre = before.catchments_4326.loc["station-2A-03"].geometry.centroid
     new_centre = after.catchments_4326.loc["station-2A-03"].geometry.centroid
@@ -349,3 +350,9 @@ def test_a_station_moved_by_an_edit_moves_its_catchment(store, editor, base):
     assert 550 < shift.iloc[0].distance(shift.iloc[1]) < 750
     assert after.catchments_4326.loc["station-2A-03", "geometry_quality"] == "surveyed"
     assert after.union_area_km2 != before.union_area_km2  # the union changed with the catchment
+    from geo.export.tod_zip import coverage_zip
+
+    with zipfile.ZipFile(io.BytesIO(coverage_zip(after, skipped, {"lines": ["2A"], "radius_m": 500}))) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert [(item["station_id"], item["version"], item["geometry_quality"]) for item in manifest["edits"]] == [
+        ("station-2A-03", 1, "surveyed")]  # fmt: skip

@@ -60,9 +60,22 @@ def coverage_zip(result: Coverage, skipped: pd.DataFrame, params: dict[str, obje
         "figures": result.summary(),
         "skipped_stations": json_safe(skipped.to_dict("records")),
         "measured_in": settings.CRS_MEASURE,
+        "edits": _edited_stations(catchments),
         "note": f"Population: {params.get('population_source', WARD_POPULATION)}; units without population are reported as unknown area.",
     }
     manifest = build_manifest(members, now=now, fields=fields)
     buffer = io.BytesIO()
     write_zip(buffer, members, manifest, now=now)
     return buffer.getvalue()
+
+
+def _edited_stations(catchments: pd.DataFrame) -> list[dict[str, object]]:
+    """Return the stations whose position planners changed in the store (version, who, provenance, source)."""
+    if "edit_seq" not in catchments:
+        return []
+    edited = catchments[catchments["edit_seq"].notna()]
+    return [
+        {"station_id": row["station_id"], "version": int(row["edit_seq"]), "author": row.get("edited_by"),
+         "geometry_quality": row.get("geometry_quality"), "geometry_source": row.get("geometry_source")}
+        for _, row in edited.iterrows()
+    ]  # fmt: skip
