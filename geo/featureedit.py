@@ -30,11 +30,18 @@ import shapely
 
 from geo import settings
 from geo.errors import InvalidArgumentError, UnknownValueError, problem
-from geo.features import feature_problems, features_from_geojson
-from geo.geomcheck import check_geometry, raise_for
+from geo.features import OPENS_KINDS, feature_problems, features_from_geojson
+from geo.geomcheck import LAYER_GEOMETRIES, check_geometry, raise_for
 from geo.i18n import t
 from geo.links import basis_in_task
-from geo.store.feature_versions import ACTION_PERMISSIONS, FeatureVersion, current_versions, feature_history, save_version
+from geo.store.feature_versions import (
+    ACTION_PERMISSIONS,
+    FeatureVersion,
+    current_versions,
+    feature_history,
+    pending_conflict,
+    save_version,
+)
 from geo.store.roles import User, require
 from geo.text import fold
 
@@ -61,6 +68,10 @@ EDIT_QUALITIES: Final[tuple[str, ...]] = ("surveyed", "edited")
 MAX_REASON_CHARS: Final[int] = 1_000
 MAX_NAME_CHARS: Final[int] = 300
 MAX_ZOOM: Final[int] = 22
+DATE_FIELDS: Final[tuple[str, ...]] = (
+    *(f"{field}{suffix}" for field in ("construction_start", "opens") for suffix in ("", "_precision", "_source")), "opens_kind",
+)
+STATUS_DATE: Final[re.Pattern[str]] = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 NEW_FEATURE_ID: Final[re.Pattern[str]] = re.compile(r"[a-z0-9][a-z0-9-]{2,79}")
 PROVENANCE_KEYS: Final[tuple[str, ...]] = (
     "geometry_quality", "geometry_source", "geometry_basemap", "geometry_zoom", "geometry_file", "geometry_file_sha256",
@@ -75,7 +86,8 @@ def base_version(data: PlanningData, feature_id: str) -> FeatureVersion | None:
     if feature_id not in features.index:
         return None
     row = features.loc[feature_id]
-    properties = {key: _plain(value) for key, value in row.items() if key not in _SKIP and not _missing(value)}
+    whole = _whole_columns(features)
+    properties = {key: _plain(value, whole=key in whole) for key, value in row.items() if key not in _SKIP and not _missing(value)}
     pairs = links[links["feature_id"] == feature_id]
     return FeatureVersion(
         id=None, feature_id=str(feature_id), seq=0, action="base", layer=str(row["layer"]), properties=properties,
@@ -102,8 +114,25 @@ def versions(data: PlanningData, store: Store, feature_id: str) -> list[FeatureV
 
 
 def working_version(data: PlanningData, store: Store, feature_id: str) -> FeatureVersion:
-    """Return the version a change starts from: the newest approved or pending one (an editor sees pending changes)."""
+    """Return the version editors look at: the newest approved or pending one (a pending one is shown, not built on)."""
     return next(version for version in versions(data, store, feature_id) if version.review != "rejected")
+
+
+def current_version(data: PlanningData, store: Store, feature_id: str) -> FeatureVersion:
+    """Return the version every change starts from: the newest approved one (or the shipped one).
+
+    Raises
+    ------
+    UnknownValueError
+        For an unknown feature.
+    ConflictError
+        For a feature added and still waiting for review (it has no approved version yet).
+    """
+    found = versions(data, store, feature_id)
+    approved = next((version for version in found if version.review == "approved"), None)
+    if approved is None:
+        raise pending_conflict(feature_id, vars(next(version for version in found if version.review == "pending")))
+    return approved
 
 
 def provenance(
@@ -209,11 +238,16 @@ def add_feature(
         raise problem(InvalidArgumentError, "err.feature_exists", feature_id=new_id)
     checked = _geometry(data, layer, geometry, accept_repair=accept_repair)
     props: dict[str, Any] = {
-        "name": name, "name_en": name_en, "status": status, "status_date": _text(status_date, "status date", 10),
+        "name": name, "name_en": name_en, "status": status, "status_date": _status_date(status_date),
         "status_source": _text(status_source, "status source", settings.MAX_SOURCE_CHARS), "note": "",
     }  # fmt: skip
     for key, value in (dates or {}).items():
+        if key not in DATE_FIELDS:
+            raise problem(InvalidArgumentError, "err.date_field", field=key, allowed=", ".join(DATE_FIELDS))
         props[key] = _text(value, key, settings.MAX_SOURCE_CHARS, required=False)
+    if props.get("opens_kind") and props["opens_kind"] not in OPENS_KINDS:
+        raise problem(InvalidArgumentError, "err.feature_checks", feature_id=new_id,
+                      problems=f"opens_kind {props['opens_kind']!r} is not one of {OPENS_KINDS}")  # fmt: skip
     props.update(provenance(quality, source, basemap=basemap, zoom=zoom, file_name=file_name, file_sha256=file_sha256))
     _check_properties(data, new_id, layer, props, checked)
     version = FeatureVersion(id=None, feature_id=new_id, seq=0, action="add", layer=layer, properties={}, geometry=checked, links=(),
@@ -278,7 +312,9 @@ def revert_feature(
     if target is None:
         raise problem(InvalidArgumentError, "err.revert_unknown_seq", feature_id=feature_id, seq=to_seq,
                       known=", ".join(str(version.seq) for version in reversed(known)))  # fmt: skip
-    current = next(version for version in known if version.review != "rejected")
+    if target.review != "approved":
+        raise problem(InvalidArgumentError, "err.revert_not_approved", feature_id=feature_id, seq=to_seq, review=target.review)
+    current = current_version(data, store, feature_id)
     if current.same_content(target):
         raise problem(InvalidArgumentError, "err.revert_same", feature_id=feature_id, seq=to_seq)
     reason = _text(reason, "reason", MAX_REASON_CHARS)
@@ -299,7 +335,7 @@ def geometry_from_drawings(drawings: Iterable[Mapping[str, Any]] | None, layer_g
     the last point drawn; a line layer every line (several make a MultiLineString); a
     polygon layer every polygon, merged. Shapes of another kind are left out.
     """
-    kinds = {"point": ("Point",), "line": ("LineString", "MultiLineString"), "polygon": ("Polygon", "MultiPolygon")}[layer_geometry]
+    kinds = LAYER_GEOMETRIES[layer_geometry]
     shapes = []
     for drawing in drawings or ():
         try:
@@ -338,7 +374,7 @@ def _require(user: User | None, action: str, feature_id: str) -> None:
 
 
 def _live(data: PlanningData, store: Store, feature_id: str) -> FeatureVersion:
-    current = working_version(data, store, feature_id)
+    current = current_version(data, store, feature_id)
     if current.retired:
         raise problem(InvalidArgumentError, "err.feature_retired", feature_id=feature_id)
     return current
@@ -361,6 +397,13 @@ def _check_properties(data: PlanningData, feature_id: str, layer: str, props: Ma
     errors = [message for severity, _, message in problems if severity == "error"]
     if errors:
         raise problem(InvalidArgumentError, "err.feature_checks", feature_id=feature_id, problems="; ".join(errors))
+
+
+def _status_date(value: object) -> str:
+    text = _text(value, "status date", 10)
+    if not STATUS_DATE.fullmatch(text):
+        raise problem(InvalidArgumentError, "err.status_date", value=text)
+    return text
 
 
 def _new_id(layer: str, name_en: str) -> str:
@@ -386,5 +429,19 @@ def _missing(value: object) -> bool:
         return False
 
 
-def _plain(value: object) -> object:
-    return value.item() if hasattr(value, "item") and not isinstance(value, str | bytes) else value
+def _plain(value: object, *, whole: bool = False) -> object:
+    """Return a frame cell as the JSON value it was: NumPy scalars as Python ones; in a column of integers, an int."""
+    value = value.item() if hasattr(value, "item") and not isinstance(value, str | bytes) else value
+    return int(value) if whole and isinstance(value, float) and value.is_integer() else value
+
+
+def _whole_columns(features: pd.DataFrame) -> set[str]:
+    """Return the float columns whose values are all whole numbers: integers with gaps, which pandas reads as floats."""
+    out = set()
+    for column in features.columns:
+        if column in _SKIP or features[column].dtype.kind != "f":
+            continue
+        values = features[column].dropna()
+        if len(values) and bool((values == values.round()).all()):
+            out.add(column)
+    return out

@@ -150,13 +150,13 @@ def test_provenance_is_required_and_edited_names_its_basemap_and_zoom(store, edi
 
 
 def test_a_geometry_the_layer_cannot_take_is_refused(store, editor, base):
-    with pytest.raises(InvalidArgumentError):  # a point for a bridge (a line layer)
+    with pytest.raises(InvalidArgumentError, match="the geometry is a Point, but features of this layer are a LineString"):
         edit_geometry(store, editor, base, "bridge-08", shapely.Point(105.84, 21.07), quality="surveyed", source=SOURCE, reason="x",
                       expected_seq=0)  # fmt: skip
-    with pytest.raises(InvalidArgumentError):  # latitude and longitude swapped
+    with pytest.raises(InvalidArgumentError, match="swapped"):  # latitude first
         edit_geometry(store, editor, base, "bridge-08", shapely.LineString([(21.07, 105.84), (21.08, 105.85)]), quality="surveyed",
                       source=SOURCE, reason="x", expected_seq=0)  # fmt: skip
-    with pytest.raises(InvalidArgumentError):  # empty
+    with pytest.raises(InvalidArgumentError, match="no geometry: a feature of this layer needs a LineString"):
         edit_geometry(store, editor, base, "bridge-08", shapely.LineString(), quality="surveyed", source=SOURCE, reason="x", expected_seq=0)
     assert count(store) == 0
 
@@ -255,7 +255,7 @@ def test_with_review_on_an_editors_change_waits_for_a_coordinator(store, editor,
         review_version(store, editor, pending.id, approve=True, expected_version=1)
     approved = review_version(store, coordinator, pending.id, approve=True, expected_version=1)
     assert (approved.review, approved.reviewed_by, approved.version) == ("approved", "lan", 2)
-    with pytest.raises(ConflictError):  # a second coordinator working from the old row
+    with pytest.raises(InvalidArgumentError, match="feature version 1 is approved, not pending"):  # a second coordinator, too late
         review_version(store, coordinator, pending.id, approve=False, expected_version=1)
     assert with_store(base, store).features.at["bridge-08", "geometry_quality"] == "surveyed"
     other = edit_geometry(store, editor, base, "bridge-08", shapely.LineString([(105.8402, 21.0702), (105.8469, 21.0822)]),
@@ -356,3 +356,55 @@ def test_a_station_moved_by_an_edit_moves_its_catchment(store, editor, base):
         manifest = json.loads(archive.read("manifest.json"))
     assert [(item["station_id"], item["version"], item["geometry_quality"]) for item in manifest["edits"]] == [
         ("station-2A-03", 1, "surveyed")]  # fmt: skip
+
+
+def test_nothing_is_built_on_a_change_under_review_and_a_rejected_one_never_comes_back(store, editor, coordinator, base):
+    _, seen = get_setting(store, REVIEW_SETTING)
+    set_setting(store, coordinator, REVIEW_SETTING, True, expected_version=seen)
+    pending = edit_geometry(store, editor, base, "bridge-08", TU_LIEN, quality="surveyed", source=SOURCE, reason="drawing", expected_seq=0)
+    for actor in (editor, coordinator):  # not even a coordinator's own change: it would approve the pending one with it
+        with pytest.raises(ConflictError, match=r"bridge-08 has a change waiting for a coordinator's review \(version 1, edit by minh"):
+            link_task(store, actor, base, "bridge-08", "KH-183-2021.026", "cầu Trần Hưng Đạo", reason="x", expected_seq=1)
+    review_version(store, coordinator, pending.id, approve=False, expected_version=1)
+    with pytest.raises(InvalidArgumentError, match="version 1 of feature bridge-08 is rejected"):
+        revert_feature(store, coordinator, base, "bridge-08", to_seq=1, reason="bring it back", expected_seq=1)
+    # the next change starts from the shipped feature, not from the rejected one
+    linked = link_task(store, coordinator, base, "bridge-08", "KH-183-2021.026", "cầu Trần Hưng Đạo", reason="also named", expected_seq=1)
+    assert linked.seq == 2 and linked.quality == "schematic"
+    shown = with_store(base, store).features.loc["bridge-08"]
+    assert shown["geometry_quality"] == "schematic" and "KH-183-2021.026" in shown["task_ids"]
+    with pytest.raises(InvalidArgumentError, match="feature version 1 is rejected, not pending"):
+        review_version(store, coordinator, pending.id, approve=True, expected_version=2)
+    # a feature added and still pending has no approved version: nothing is built on it either
+    added = add_feature(store, editor, base, layer="bridge", name="Cầu Vân Phúc", name_en="Van Phuc bridge", status="planned",
+                        status_date="2026", status_source="KH-DU-2026", geometry=shapely.LineString([(105.6541, 21.1479), (105.6620, 21.1580)]),
+                        quality="surveyed", source="Hồ sơ khảo sát", reason="new")  # fmt: skip
+    assert added.review == "pending" and added.feature_id not in with_store(base, store).features.index
+    with pytest.raises(ConflictError, match="waiting for a coordinator's review"):
+        retire_feature(store, coordinator, base, added.feature_id, reason="x", expected_seq=1)
+
+
+def test_a_new_features_dates_and_status_date_are_checked(store, editor, base):
+    kwargs = {"layer": "bridge", "name": "Cầu X", "name_en": "X bridge", "status": "planned", "status_source": "KH-DU-2026",
+              "geometry": shapely.LineString([(105.6541, 21.1479), (105.6620, 21.1580)]), "quality": "surveyed",
+              "source": "Hồ sơ", "reason": "new"}  # fmt: skip
+    for bad in ("abc", "2026-13", "26-01-2026"):
+        with pytest.raises(InvalidArgumentError, match=f"status date '{bad}'"):
+            add_feature(store, editor, base, status_date=bad, **kwargs)
+    with pytest.raises(InvalidArgumentError, match="opens_kind 'bogus'"):
+        add_feature(store, editor, base, status_date="2026-06", dates={"opens_kind": "bogus"}, **kwargs)
+    with pytest.raises(InvalidArgumentError, match="task_ids is not one of the dates"):
+        add_feature(store, editor, base, status_date="2026-06", dates={"task_ids": "KH-1"}, **kwargs)
+    assert count(store) == 0
+    assert add_feature(store, editor, base, status_date="2026-06-30", **kwargs).properties["status_date"] == "2026-06-30"
+
+
+def test_version_0_keeps_the_shipped_values(base):
+    from geo.featureedit import base_version
+
+    raw = {item["properties"]["id"]: item["properties"] for item in json.loads(settings.PROJECTS_GEOJSON.read_text(encoding="utf-8"))["features"]}
+    for feature_id in ("station-2A-03", "metro-3-underground", "bridge-08"):
+        shipped = {key: value for key, value in raw[feature_id].items() if key not in ("id", "layer") and value is not None}
+        assert base_version(base, feature_id).properties == shipped
+    assert isinstance(base_version(base, "station-2A-03").properties["seq"], int)
+    assert base_version(base, "metro-3-underground").properties["length_km_published"] == 4.0

@@ -166,6 +166,9 @@ def save_version(
         latest_seq = int(latest["seq"]) if latest is not None else 0
         if latest_seq != expected_seq:
             raise _conflict(feature_id, expected_seq, latest)
+        waiting = _pending(connection, feature_id)
+        if waiting is not None:  # one change under review at a time: nothing is built on what a coordinator may reject
+            raise pending_conflict(feature_id, waiting)
         pending = _review_on(connection) and write.actor is not None and write.actor.role != "coordinator"
         row = write.insert(feature_versions, {
             "feature_id": feature_id, "seq": latest_seq + 1, "action": action, "layer": layer,
@@ -174,7 +177,7 @@ def save_version(
             "review": "pending" if pending else "approved",
         }, record_type="feature", key="feature_id")  # fmt: skip
         if store.spatial == "postgis":
-            sync_geom(connection, row["id"])
+            sync_geom(connection, row["id"])  # a no-op when the store was made before PostGIS was installed
     return FeatureVersion.from_row(row)
 
 
@@ -197,7 +200,7 @@ def review_version(store: Store, user: User | None, version_id: int, *, approve:
         row = write.connection.execute(select(feature_versions).where(feature_versions.c.id == int(version_id))).mappings().first()
         if row is None:
             raise problem(UnknownValueError, "err.version_unknown", version_id=version_id)
-        if row["review"] != "pending" and row["version"] == expected_version:
+        if row["review"] != "pending":
             raise problem(InvalidArgumentError, "err.version_not_pending", version_id=version_id, review=row["review"])
         after = write.update(feature_versions, ("id", int(version_id)), expected_version=expected_version, record_type="feature_version",
                              values={"review": "approved" if approve else "rejected", "reviewed_by": write.who,
@@ -237,24 +240,36 @@ def latest_seq(store: Store, feature_id: str) -> int:
     return int(latest["seq"]) if latest is not None else 0
 
 
-def versions_stamp(store: Store) -> tuple[int, int]:
-    """Return (count of versions, sum of row versions): it changes with every save and every review (a cache key)."""
-    query = select(func.count(feature_versions.c.id), func.coalesce(func.sum(feature_versions.c.version), 0))
-    with store.engine.connect() as connection:
-        count, total = connection.execute(query).one()
-    return int(count), int(total)
-
-
 def sync_geom(connection: Connection, version_id: int | None = None) -> None:
     """Fill the PostGIS ``geom`` mirror from the GeoJSON text (one version, or every version without it, after a restore)."""
+    if not _has_mirror(connection):  # PostGIS installed after migration 0004: the versions keep their GeoJSON text only
+        return
     where = "id = :id" if version_id is not None else "geom IS NULL"
     connection.execute(text(f"UPDATE feature_versions SET geom = ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326) WHERE {where}"),
                        {"id": version_id} if version_id is not None else {})  # fmt: skip
 
 
+def pending_conflict(feature_id: str, waiting: Mapping[str, Any]) -> ConflictError:
+    """Return the refusal of a change to a feature whose version `waiting` is under review."""
+    return problem(  # type: ignore[return-value]
+        ConflictError, "err.feature_pending", feature_id=feature_id, seq=waiting["seq"], who=waiting["author"],
+        action=waiting["action"], at=f"{waiting['created_at']:%Y-%m-%d %H:%M:%S}",
+    )
+
+
+def _pending(connection: Connection, feature_id: str) -> Mapping[str, Any] | None:
+    query = select(feature_versions).where(feature_versions.c.feature_id == feature_id, feature_versions.c.review == "pending").limit(1)
+    return connection.execute(query).mappings().first()
+
+
 def _latest(connection: Connection, feature_id: str) -> Mapping[str, Any] | None:
     query = select(feature_versions).where(feature_versions.c.feature_id == feature_id).order_by(feature_versions.c.seq.desc()).limit(1)
     return connection.execute(query).mappings().first()
+
+
+def _has_mirror(connection: Connection) -> bool:
+    query = text("SELECT 1 FROM information_schema.columns WHERE table_name = 'feature_versions' AND column_name = 'geom'")
+    return connection.execute(query).scalar() is not None
 
 
 def _review_on(connection: Connection) -> bool:
