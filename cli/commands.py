@@ -8,7 +8,7 @@ import sys
 import warnings
 from datetime import date
 
-from cli.options import choice_from_args, parse_date
+from cli.options import choice_from_args, open_planning, parse_date
 from geo import settings
 from geo.csvio import frame_to_csv
 from geo.errors import UnknownValueError
@@ -42,15 +42,14 @@ def validate(args: argparse.Namespace) -> int:
 def tasks(args: argparse.Namespace) -> int:
     """Print the tasks matching the filter options (with their progress category as of the date), as CSV or JSON records."""
     from geo.progress.categories import CATEGORIES, categories
-    from geo.store import open_store, reports_frame
+    from geo.store import reports_frame
 
     wanted = [code.strip() for item in args.category for code in item.split(",") if code.strip()]
     unknown = sorted(set(wanted) - set(CATEGORIES))
     if unknown:
         msg = f"--category: unknown code(s) {unknown}; expected some of {', '.join(CATEGORIES)}."
         raise UnknownValueError(msg)
-    store = open_store()
-    data = load_data(store=store)
+    store, data = open_planning()
     view = build_view(data, choice_from_args(args, data))
     reports = getattr(data, "reports", None)
     progress = categories(view.tasks, reports if reports is not None else reports_frame(store), view.as_of)
@@ -88,7 +87,7 @@ def snapshot(args: argparse.Namespace) -> int:
 
     target = checked_output(args.output, force=args.force, suffixes=(".zip",))
     formats = validate_formats(args.formats)
-    data = load_data()
+    data = open_planning()[1]
     view = build_view(data, choice_from_args(args, data))
     html_map = standalone_map_html(view, args.lang) if "html" in formats else None
     result = write_snapshot(
@@ -117,7 +116,7 @@ def coverage(args: argparse.Namespace) -> int:
     network = load_walk_network(args.network) if args.network else None
     lines = [line for line in args.lines.split(",") if line.strip()]
     result, skipped = run_coverage(
-        load_data(), lines=lines, radius_m=args.radius, as_of=as_of, study_area=args.study_area, method=args.method,
+        open_planning()[1], lines=lines, radius_m=args.radius, as_of=as_of, study_area=args.study_area, method=args.method,
         include_estimates=args.include_estimates, population=population, network=network,
     )  # fmt: skip
     source = f"uploaded layer {args.population} (column {args.population_column}); area weighting" if args.population else None

@@ -12,6 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
+from cli.options import open_planning
 from geo import settings
 from geo.errors import InvalidArgumentError, problem
 
@@ -74,6 +75,8 @@ def add_feature_parsers(sub: argparse._SubParsersAction) -> None:
         review = verbs.add_parser(verb, help=f"{verb} a pending change (a coordinator)")
         review.add_argument("version_id", type=int, metavar="VERSION_ID", help="the id shown by features pending")
         review.add_argument("--user", required=True, help="a coordinator")
+    for verb in (edit, link, unlink, retire, revert):
+        verb.add_argument("--expected-version", type=int, help="the version you looked at (features history); a newer one is a conflict")
     switch = verbs.add_parser("review", help="turn the review of editors' changes on or off (a coordinator)")
     switch.add_argument("state", choices=("on", "off"))
     switch.add_argument("--user", required=True, help="a coordinator")
@@ -99,14 +102,6 @@ def _geometry_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--zoom", type=int, help="for --quality edited: the zoom it was drawn at")
     parser.add_argument("--reason", default="", help="why (kept in the history; default: 'geometry from FILE')")
     parser.add_argument("--repair", action="store_true", help="accept the repaired shape of an invalid geometry (the message shows it)")
-
-
-def _open():
-    from geo.store import open_store
-    from geo.view import load_data
-
-    store = open_store()
-    return store, load_data(store=store)
 
 
 def _user(store, name: str):
@@ -138,14 +133,13 @@ def _provenance(args: argparse.Namespace, read) -> dict:
 
 def _edit(args: argparse.Namespace) -> int:
     from geo.featureedit import edit_geometry
-    from geo.store.feature_versions import latest_seq
 
-    store, data = _open()
+    store, data = open_planning()
     user = _user(store, args.user)
     read, candidate = _from_file(args)
     reason = args.reason or f"geometry from {read.name} ({args.quality})"
-    version = edit_geometry(store, user, data, args.feature_id, candidate.geometry, reason=reason,
-                            expected_seq=latest_seq(store, args.feature_id), **_provenance(args, read))  # fmt: skip
+    version = edit_geometry(store, user, data, args.feature_id, candidate.geometry, reason=reason, expected_seq=_expected(args, store),
+                            **_provenance(args, read))  # fmt: skip
     _saved(version, read.crs)
     return 0
 
@@ -153,7 +147,7 @@ def _edit(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace) -> int:
     from geo.featureedit import add_feature
 
-    store, data = _open()
+    store, data = open_planning()
     user = _user(store, args.user)
     read, candidate = _from_file(args)
     dates = {key: value for key, value in {
@@ -170,13 +164,18 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _change(args: argparse.Namespace, operation, **values) -> int:
-    """Run one change of `args.feature_id` from its newest version, as `args.user`; print what was saved."""
+def _expected(args: argparse.Namespace, store) -> int:
+    """Return the version the change starts from: ``--expected-version``, else the feature's newest now."""
     from geo.store.feature_versions import latest_seq
 
-    store, data = _open()
+    return args.expected_version if args.expected_version is not None else latest_seq(store, args.feature_id)
+
+
+def _change(args: argparse.Namespace, operation, **values) -> int:
+    """Run one change of `args.feature_id` from the version it names, as `args.user`; print what was saved."""
+    store, data = open_planning()
     user = _user(store, args.user)
-    _saved(operation(store, user, data, args.feature_id, expected_seq=latest_seq(store, args.feature_id), **values))
+    _saved(operation(store, user, data, args.feature_id, expected_seq=_expected(args, store), **values))
     return 0
 
 
@@ -207,7 +206,7 @@ def _revert(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     from geo.featureedit import versions
 
-    store, data = _open()
+    store, data = open_planning()
     found = versions(data, store, args.feature_id)
     if args.json:
         print(json.dumps([version_record(version, geometry=True) for version in found], ensure_ascii=False, indent=1, allow_nan=False))
@@ -224,7 +223,7 @@ def _history(args: argparse.Namespace) -> int:
 def _pending(args: argparse.Namespace) -> int:
     from geo.store.feature_versions import pending_versions
 
-    store, _ = _open()
+    store, _ = open_planning()
     found = pending_versions(store)
     if args.json:
         print(json.dumps([version_record(version) for version in found], ensure_ascii=False, indent=1, allow_nan=False))
@@ -240,7 +239,7 @@ def _pending(args: argparse.Namespace) -> int:
 def _review(args: argparse.Namespace) -> int:
     from geo.store.feature_versions import pending_versions, review_version
 
-    store, _ = _open()
+    store, _ = open_planning()
     row = next((version for version in pending_versions(store) if version.id == args.version_id), None)
     expected = row.version if row is not None else 1
     version = review_version(store, _user(store, args.user), args.version_id, approve=args.features_command == "approve",
@@ -253,7 +252,7 @@ def _switch(args: argparse.Namespace) -> int:
     from geo.store import get_setting, set_setting
     from geo.store.feature_versions import REVIEW_SETTING
 
-    store, _ = _open()
+    store, _ = open_planning()
     _, seen = get_setting(store, REVIEW_SETTING)
     set_setting(store, _user(store, args.user), REVIEW_SETTING, args.state == "on", expected_version=seen)
     print(f"review of editors' changes: {args.state}")
@@ -261,7 +260,7 @@ def _switch(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    _, data = _open()
+    _, data = open_planning()
     frame = data.features if not args.layer else data.features[data.features["layer"] == args.layer]
     if args.edited:
         frame = frame[frame.index.isin(set(data.edits["feature_id"]))]

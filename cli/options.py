@@ -1,4 +1,4 @@
-"""The filter options shared by ``snapshot`` and ``tasks``: one parser, one TaskFilter."""
+"""What the commands share: the filter options of ``snapshot`` and ``tasks`` (one parser, one TaskFilter), and the data they read."""
 
 from __future__ import annotations
 
@@ -9,6 +9,15 @@ from geo import settings
 from geo.errors import InvalidArgumentError, UnknownValueError
 from geo.filters import ROLES, UNDATED_KINDS, TaskFilter
 from geo.view import PlanningData
+
+
+def open_planning():
+    """Return (the store, the data as the pages see it): the base of record with the store's plans, progress and edits."""
+    from geo.store import open_store
+    from geo.view import load_data
+
+    store = open_store()
+    return store, load_data(store=store)
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:

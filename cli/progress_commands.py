@@ -13,7 +13,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cli.options import parse_date
+from cli.options import open_planning, parse_date
 from geo import settings
 from geo.errors import InvalidArgumentError, UnknownValueError, problem
 from geo.outputs import checked_output, write_atomic
@@ -82,7 +82,7 @@ def _add(args: argparse.Namespace) -> int:
     from geo.progress.rules import today_in_hanoi
     from geo.store import add_report, get_user, latest_report_ids, reports_frame
 
-    store, data = _open()
+    store, data = open_planning()
     user = get_user(store, args.user)
     task = _task(data.tasks, args.task)
     evidence = _evidence(args.evidence_file) if args.evidence_file else None
@@ -106,7 +106,7 @@ def _import(args: argparse.Namespace) -> int:
     from geo.progress.template import import_progress
     from geo.store import get_user
 
-    store, data = _open()
+    store, data = open_planning()
     user = get_user(store, args.user)
     outcome = import_progress(store, user, Path(args.path), tasks=data.tasks, agencies=data.agencies)
     print(f"{Path(args.path).name}: {outcome.saved} report(s) saved, {outcome.unchanged} unchanged (already in the store), "
@@ -121,7 +121,7 @@ def _template(args: argparse.Namespace) -> int:
     from geo.progress.template import template_xlsx
 
     target = checked_output(args.output, force=args.force, suffixes=(".xlsx",))
-    _, data = _open()
+    _, data = open_planning()
     tasks = data.tasks[agency_mask(data.tasks, args.agency, data.agencies)] if args.agency else data.tasks
     payload = template_xlsx(tasks, lang=args.lang, reported_on=parse_date(args.reported_on, "--reported-on"))
     write_atomic(target, payload)
@@ -136,7 +136,7 @@ def _report(args: argparse.Namespace) -> int:
     fmt = args.format or ("docx" if str(args.output).lower().endswith(".docx") else "xlsx")
     quarter_bounds(args.quarter)
     target = checked_output(args.output, force=args.force, suffixes=(f".{fmt}",))
-    store, data = _open()
+    store, data = open_planning()
     agency = data.agencies.require(args.agency) if args.agency else None
     payload = quarterly_report(data.tasks, reports_frame(store), quarter=args.quarter, agency=agency, agencies=data.agencies,
                                lang=args.lang, fmt=fmt)  # fmt: skip
@@ -151,7 +151,7 @@ def _due(args: argparse.Namespace) -> int:
     from geo.store import reports_frame
 
     as_of = parse_date(args.as_of, "--as-of") or today_in_hanoi()
-    store, data = _open()
+    store, data = open_planning()
     agency = data.agencies.require(args.agency) if args.agency else None
     due = due_without_report(data.tasks, reports_frame(store), as_of=as_of, within_days=args.within_days, agencies=data.agencies, agency=agency)
     records = [
@@ -174,7 +174,7 @@ def _ics(args: argparse.Namespace) -> int:
     from geo.progress.reminders import agency_mask, calendar_ics
 
     target = checked_output(args.output, force=args.force, suffixes=(".ics",))
-    _, data = _open()
+    _, data = open_planning()
     agency = data.agencies.require(args.agency)
     tasks = data.tasks[agency_mask(data.tasks, agency, data.agencies)]
     payload = calendar_ics(tasks, agency_name=data.agencies.label(agency, lang=args.lang), now=datetime.now(UTC), lang=args.lang)
@@ -189,7 +189,7 @@ def _indicator(args: argparse.Namespace) -> int:
     from geo.progress.rules import today_in_hanoi
     from geo.store import add_indicator_value, get_user
 
-    store, data = _open()
+    store, data = open_planning()
     user = get_user(store, args.user)
     indicators = load_indicators()
     if args.indicator not in indicators.index:
@@ -198,15 +198,6 @@ def _indicator(args: argparse.Namespace) -> int:
                                 on=parse_date(args.on, "--on") or today_in_hanoi(), source=args.source, agencies=data.agencies)  # fmt: skip
     print(f"saved: value {saved.value:g} of indicator {saved.indicator_id} on {saved.on:%Y-%m-%d} by {saved.reporter}")
     return 0
-
-
-def _open():
-    """Return the store and the data of record with the store's imported plans."""
-    from geo.store import open_store
-    from geo.view import load_data
-
-    store = open_store()
-    return store, load_data(store=store)
 
 
 def _task(tasks, task_id: str):

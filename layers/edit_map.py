@@ -57,6 +57,7 @@ def edit_figure(
     center: tuple[float, float],
     zoom: int,
     lang: str = "vi",
+    tools: bool = True,
 ) -> folium.Map:
     """Return the editing map of one feature.
 
@@ -70,6 +71,8 @@ def edit_figure(
         The feature's current shape (EPSG:4326), put in the editable group; None for a new feature.
     previous, preview : shapely.Geometry or None
         A version drawn beside for comparison, and an uploaded or repaired shape to check.
+    tools : bool
+        Offer Leaflet.draw (False: a map to look at, e.g. a change under review).
     """
     fmap = base_map(basemap=basemap, controls=False, lang=lang, center=center, zoom=zoom)
     context_layers(fmap, registry, context, lang=lang)
@@ -81,6 +84,8 @@ def edit_figure(
     for shape in _editable_shapes(geometry):
         shape.add_to(group)
     group.add_to(fmap)
+    if not tools:
+        return fmap
     if lang == "vi":
         _DrawWords().add_to(fmap)
     EditDraw(layer_geometry, group).add_to(fmap)

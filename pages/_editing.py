@@ -1,4 +1,4 @@
-"""The editing page's parts: pick a feature, its map with the draw tools, the geometry's source, history, links, review.
+"""The editing page's geometry: the map with the draw tools, an uploaded file, the check of the shape and its provenance.
 
 Every save calls :mod:`geo.featureedit` (the checks) and so the store's one write path
 (permission, no lost update, audit); nothing here decides who may write. Text from data
@@ -7,41 +7,33 @@ and users reaches the page as text (:mod:`pages._text`).
 
 from __future__ import annotations
 
-import pandas as pd
 import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import settings
 from geo.errors import PlanningMapError
-from geo.featureedit import EDIT_QUALITIES, geometry_from_drawings, versions, working_version
+from geo.featureedit import EDIT_QUALITIES, MAX_ZOOM, geometry_from_drawings
 from geo.geomcheck import check_geometry
-from geo.geomfile import choose, read_geometry_file
+from geo.geomfile import FORMATS, SHAPES, choose, read_geometry_file
 from geo.i18n import t
 from layers.edit_map import edit_figure
 from layers.render import BASEMAPS, HANOI_CENTER
 from pages import _cache, _panels, _text
 
 EDIT_MAP_HEIGHT_PX = 560
-UPLOAD_TYPES = ["geojson", "json", "kml", "kmz", "gpkg", "zip", "csv", "dxf"]
 NO_TILES = "no tiles (the offline outlines of the OSM wards, the city boundary and the schematic Red River)"
+# The CRS a planner is offered for a file that has none (any other EPSG code works from the command line).
 CRS_CHOICES = ("", "EPSG:5897", "EPSG:3405", "EPSG:32648", "EPSG:4326", "EPSG:4756")
 
 
-def feature_choices(data, store) -> dict[str, str]:
-    """Return feature id -> label of every feature an editor may open: the map's, plus those added and still pending."""
-    from geo.featureedit import working_versions
+def seen_seq(feature_id: str, newest_seq: int) -> int:
+    """Return the version the planner opened the feature at (kept until a save or a reload: the no-lost-update check).
 
-    labels = {fid: f"{row['name']} · {fid}" for fid, row in data.features.iterrows()}
-    for version in working_versions(store):
-        if version.feature_id not in labels and not version.retired:
-            labels[version.feature_id] = f"{version.properties.get('name', '')} · {version.feature_id} ({t('edit.review.' + version.review, 'en')})"
-    return dict(sorted(labels.items(), key=lambda item: item[1].casefold()))
-
-
-def seen_seq(feature_id: str, current_seq: int) -> int:
-    """Return the version the planner opened the feature at (kept until a save or a reload: the no-lost-update check)."""
+    `newest_seq` is the feature's newest version whatever its review (the one the store compares with).
+    """
     seen = st.session_state.setdefault("edit_seen", {})
-    return seen.setdefault(feature_id, current_seq)
+    return seen.setdefault(feature_id, newest_seq)
 
 
 def forget(feature_id: str) -> None:
@@ -50,20 +42,22 @@ def forget(feature_id: str) -> None:
     st.session_state["edit_nonce"] = st.session_state.get("edit_nonce", 0) + 1
 
 
-def draw_map(data, *, key: str, layer_geometry: str, geometry, previous=None, preview=None, lang: str) -> tuple[object, int | None]:
+def draw_map(data, *, key: str, layer_geometry: str, geometry, previous=None, preview=None, tools: bool = True,
+             lang: str) -> tuple[object, int | None]:  # fmt: skip
     """Draw the editing map; return (the geometry the drawings make or None when nothing was drawn, the zoom)."""
     state = st.session_state
     basemaps = [name for name in BASEMAPS if name != "local"]
-    basemap = st.selectbox(t("edit.basemap", lang), basemaps, key="edit_basemap", format_func=lambda name: t(f"basemap.{name}", lang),
+    basemap = st.selectbox(t("edit.basemap", lang), basemaps, key=f"{key}_basemap", format_func=lambda name: t(f"basemap.{name}", lang),
                            index=basemaps.index(state.get("basemap", "none")) if state.get("basemap", "none") in basemaps else 0)  # fmt: skip
-    shown = geometry if geometry is not None else preview
-    if shown is not None and not shown.is_empty:
-        west, south, east, north = shown.bounds
+    state.edit_basemap_used = basemap
+    shapes = [shape for shape in (geometry, preview, previous) if shape is not None and not shape.is_empty]
+    if shapes:
+        west, south, east, north = shapely.GeometryCollection(shapes).bounds
         center, zoom = ((south + north) / 2, (west + east) / 2), _zoom_for(west, south, east, north)
     else:
         center, zoom = HANOI_CENTER, 11
     figure = edit_figure(data.registry, _cache.context(), layer_geometry=layer_geometry, geometry=geometry, previous=previous,
-                         preview=preview, basemap=basemap, center=center, zoom=zoom, lang=lang)  # fmt: skip
+                         preview=preview, basemap=basemap, center=center, zoom=zoom, lang=lang, tools=tools)  # fmt: skip
     out = st_folium(figure, key=f"{key}_{basemap}_{state.get('edit_nonce', 0)}", height=EDIT_MAP_HEIGHT_PX, use_container_width=True,
                     returned_objects=["all_drawings", "zoom"]) or {}  # fmt: skip
     st.caption(t("edit.map.hint", lang))
@@ -77,131 +71,85 @@ def geometry_input(data, *, key: str, layer_geometry: str, geometry, previous=No
     """Ask for the new geometry (drawn on the map or from a file) and its provenance; return the save's arguments or None."""
     source_kind = st.radio(t("edit.from", lang), ["draw", "file"], key=f"{key}_from", horizontal=True,
                            format_func=lambda kind: t(f"edit.from.{kind}", lang))  # fmt: skip
-    upload, preview = None, None
+    boundary = data.context["boundary"].geometry.union_all()
+    upload, check, zoom = None, None, None
     if source_kind == "file":
         upload = _upload(key, lang)
-        preview = upload["geometry"] if upload else None
-    drawn, zoom = draw_map(data, key=f"{key}_map", layer_geometry=layer_geometry, geometry=geometry, previous=previous,
-                           preview=preview, lang=lang)  # fmt: skip
-    candidate = preview if source_kind == "file" else drawn
-    if candidate is None:
+        candidate = upload["geometry"] if upload else None
+        check = check_geometry(candidate, layer_geometry=layer_geometry, boundary_4326=boundary) if candidate is not None else None
+        shown = check.repaired if check is not None and check.problems and check.repaired is not None else candidate
+        _, zoom = draw_map(data, key=f"{key}_map", layer_geometry=layer_geometry, geometry=geometry, previous=previous, preview=shown,
+                           lang=lang)  # fmt: skip
+    else:
+        candidate, zoom = draw_map(data, key=f"{key}_map", layer_geometry=layer_geometry, geometry=geometry, previous=previous, lang=lang)
+        check = check_geometry(candidate, layer_geometry=layer_geometry, boundary_4326=boundary) if candidate is not None else None
+    if candidate is None or check is None:
         st.info(t("edit.nothing_yet" if source_kind == "draw" else "edit.upload_hint", lang))
         return None
-    check = check_geometry(candidate, layer_geometry=layer_geometry, boundary_4326=data.context["boundary"].geometry.union_all())
     accept_repair = False
     if check.problems:
         _text.show(_text.alert("error", t(check.problems[0], lang, **check.values)))
         if check.repaired is None:
             return None
-        accept_repair = st.checkbox(t("edit.accept_repair", lang), key=f"{key}_repair")
+        stamp = upload["sha256"][:12] if upload else "drawn"
+        accept_repair = st.checkbox(t("edit.accept_repair", lang), key=f"{key}_repair_{stamp}")  # a new file asks again
         if not accept_repair:
             return None
         candidate = check.repaired
-    st.caption(t("edit.candidate", lang, kind=candidate.geom_type, n=shapely.get_num_coordinates(candidate)))
-    if source_kind == "draw":
-        quality = "edited"
-        drawn_over = st.session_state.get("edit_basemap", "none")
-        st.caption(t("edit.quality_drawn", lang, basemap=t(f"basemap.{drawn_over}", lang), zoom=zoom))
-        if drawn_over == "none":
-            _text.show(_text.alert("warning", t("edit.no_tiles", lang)))
-    else:
-        quality = st.radio(t("edit.quality", lang), EDIT_QUALITIES, key=f"{key}_quality", format_func=lambda q: t(f"edit.quality.{q}", lang))
-    source = st.text_input(t("edit.source", lang), key=f"{key}_source", max_chars=500, help=t(f"edit.source.help.{quality}", lang))
-    basemap_name, zoom_used = "", zoom
-    if quality == "edited":
-        drawn_over = st.session_state.get("edit_basemap", "none")
-        basemap_name = NO_TILES if drawn_over == "none" else t(f"basemap.{drawn_over}", "en")
-        if source_kind == "file":
-            basemap_name = st.text_input(t("edit.basemap_named", lang), key=f"{key}_basemap_named", max_chars=200)
-            zoom_used = st.number_input(t("edit.zoom", lang), 0, 22, 16, key=f"{key}_zoom")
+    _text.show(_text.text(t("edit.candidate", lang, kind=candidate.geom_type, n=shapely.get_num_coordinates(candidate))))
+    quality, basemap_name, zoom_used = _provenance(key, source_kind, zoom, lang)
+    source = st.text_input(t("edit.source", lang), key=f"{key}_source", max_chars=settings.MAX_SOURCE_CHARS,
+                           help=t(f"edit.source.help.{quality}", lang))  # fmt: skip
     return {"geometry": candidate, "quality": quality, "source": source, "basemap": basemap_name,
             "zoom": int(zoom_used) if zoom_used is not None else None, "file_name": upload["name"] if upload else "",
             "file_sha256": upload["sha256"] if upload else "", "accept_repair": accept_repair}  # fmt: skip
 
 
+def _provenance(key: str, source_kind: str, zoom: int | None, lang: str) -> tuple[str, str, int | None]:
+    """Return (quality, basemap named, zoom): a drawing is ``edited`` over the map's basemap at its zoom; a file says."""
+    drawn_over = st.session_state.get("edit_basemap_used", "none")
+    if source_kind == "draw":
+        _text.show(_text.text(t("edit.quality_drawn", lang, basemap=t(f"basemap.{drawn_over}", lang), zoom=zoom)))
+        if drawn_over == "none":
+            _text.show(_text.alert("warning", t("edit.no_tiles", lang)))
+        return "edited", NO_TILES if drawn_over == "none" else t(f"basemap.{drawn_over}", "en"), zoom
+    quality = st.radio(t("edit.quality", lang), EDIT_QUALITIES, key=f"{key}_quality", format_func=lambda q: t(f"edit.quality.{q}", lang))
+    if quality != "edited":
+        return quality, "", None
+    named = st.text_input(t("edit.basemap_named", lang), key=f"{key}_basemap_named", max_chars=200)
+    return quality, named, st.number_input(t("edit.zoom", lang), 0, MAX_ZOOM, 16, key=f"{key}_zoom")
+
+
 def _upload(key: str, lang: str) -> dict | None:
     """Read an uploaded geometry file and let the planner choose the CRS, layer and feature; None until one is chosen."""
-    file = st.file_uploader(t("edit.upload", lang), type=UPLOAD_TYPES, key=f"{key}_file", help=t("edit.upload.help", lang))
+    types = sorted({suffix.lstrip(".") for suffix in FORMATS})
+    file = st.file_uploader(t("edit.upload", lang), type=types, key=f"{key}_file", help=t("edit.upload.help", lang))
     if file is None:
         return None
     left, middle, right = st.columns(3)
     crs = left.selectbox(t("edit.crs", lang), CRS_CHOICES, key=f"{key}_crs", help=t("edit.crs.help", lang),
                          format_func=lambda code: code or t("edit.crs.file", lang))  # fmt: skip
-    shape = middle.selectbox(t("edit.shape", lang), ["auto", "point", "line", "polygon"], key=f"{key}_shape",
-                             format_func=lambda kind: t(f"edit.shape.{kind}", lang))  # fmt: skip
+    shape = middle.selectbox(t("edit.shape", lang), SHAPES, key=f"{key}_shape", format_func=lambda kind: t(f"edit.shape.{kind}", lang))
     try:
         read = read_geometry_file(file.name, file.getvalue(), crs=crs or None, shape=shape)
         if len(read.layers) > 1:
-            layer = right.selectbox(t("edit.file_layer", lang), read.layers, key=f"{key}_layer")
+            layer = right.selectbox(t("edit.file_layer", lang), read.layers, key=f"{key}_layer", index=None,
+                                    placeholder=t("edit.choose", lang))  # fmt: skip
+            if layer is None:
+                return None
             read = read_geometry_file(file.name, file.getvalue(), crs=crs or None, shape=shape, layer_name=layer)
         labels = {item.index: f"#{item.index} {item.label} ({item.geometry.geom_type})" for item in read.candidates}
-        pick = st.selectbox(t("edit.file_feature", lang, n=len(labels)), list(labels), key=f"{key}_pick", format_func=labels.get,
-                            disabled=len(labels) == 1)  # fmt: skip
+        pick = next(iter(labels)) if len(labels) == 1 else st.selectbox(
+            t("edit.file_feature", lang, n=len(labels)), list(labels), key=f"{key}_pick_{read.sha256[:12]}", format_func=labels.get,
+            index=None, placeholder=t("edit.choose", lang))  # fmt: skip
+        if pick is None:  # several features and none chosen: nothing is taken silently
+            return None
         candidate = choose(read, pick)
     except PlanningMapError as error:
         _panels.error(error, lang)
         return None
-    st.caption(t("edit.file_read", lang, name=read.name, fmt=read.format, crs=read.crs, n=len(read.candidates)))
+    _text.show(_text.text(t("edit.file_read", lang, name=read.name, fmt=read.format, crs=read.crs, n=len(read.candidates))))
     return {"geometry": candidate.geometry, "name": read.name, "sha256": read.sha256}
-
-
-def history_panel(data, store, feature_id: str, *, lang: str) -> int | None:
-    """Show every version (who, when, why, source, review); return the version to draw beside the current one, if asked."""
-    found = versions(data, store, feature_id)
-    rows = [{
-        t("edit.col.version", lang): version.seq, t("edit.col.action", lang): t(f"edit.action.{version.action}", lang),
-        t("edit.col.review", lang): t(f"edit.review.{version.review}", lang), t("edit.col.who", lang): version.author,
-        t("edit.col.when", lang): f"{version.created_at:%Y-%m-%d %H:%M} UTC" if version.created_at else "",
-        t("edit.col.why", lang): version.reason, t("edit.col.quality", lang): version.quality,
-        t("edit.col.source", lang): str(version.properties.get("geometry_source", "")),
-        t("edit.col.tasks", lang): ", ".join(task for task, _ in version.links), t("edit.col.retired", lang): version.retired,
-    } for version in found]  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
-    older = [version.seq for version in found[1:]]
-    if not older:
-        return None
-    return st.selectbox(t("edit.compare", lang), [None, *older], key=f"edit_compare_{feature_id}",
-                        format_func=lambda seq: t("edit.compare.none", lang) if seq is None else t("edit.version_n", lang, n=seq))  # fmt: skip
-
-
-def review_panel(store, user, data, *, lang: str) -> None:
-    """The coordinator's review: the switch, and each pending change with approve and reject."""
-    from geo.store import get_setting, set_setting
-    from geo.store.feature_versions import REVIEW_SETTING, pending_versions, review_version
-
-    value, seen = get_setting(store, REVIEW_SETTING)
-    wanted = st.toggle(t("edit.review_setting", lang), value=bool(value), key="edit_review_toggle", help=t("edit.review_setting.help", lang))
-    if wanted != bool(value):
-        try:
-            set_setting(store, user, REVIEW_SETTING, wanted, expected_version=seen)
-        except PlanningMapError as error:
-            _panels.error(error, lang)
-        else:
-            st.rerun()
-    pending = pending_versions(store)
-    st.subheader(t("edit.pending", lang, n=len(pending)))
-    for version in pending:
-        with st.container(border=True):
-            _text.show(_text.heading(f"{version.properties.get('name', '')} · {version.feature_id} · v{version.seq}"),
-                       _text.line(t("edit.col.action", lang), t(f"edit.action.{version.action}", lang)),
-                       _text.line(t("edit.col.who", lang), f"{version.author} · {version.created_at:%Y-%m-%d %H:%M} UTC"),
-                       _text.line(t("edit.col.why", lang), version.reason),
-                       _text.line(t("edit.col.source", lang), str(version.properties.get("geometry_source", "")), small=True))  # fmt: skip
-            left, right = st.columns(2)
-            for column, approve in ((left, True), (right, False)):
-                label = t("edit.approve" if approve else "edit.reject", lang)
-                if column.button(label, key=f"edit_{'ok' if approve else 'no'}_{version.id}"):
-                    try:
-                        review_version(store, user, int(version.id or 0), approve=approve, expected_version=version.version)
-                    except PlanningMapError as error:
-                        _panels.error(error, lang)
-                    else:
-                        st.rerun()
-
-
-def current(data, store, feature_id: str):
-    """Return the version an edit starts from (newest approved or pending)."""
-    return working_version(data, store, feature_id)
 
 
 def _zoom_for(west: float, south: float, east: float, north: float) -> int:

@@ -27,6 +27,10 @@ def store():
     if "bao.cao.xd" not in {user.name for user in list_users(store)}:
         add_user(store, boss, "bao.cao.xd", role="reporter", agency_id="so-xay-dung")
     yield store
+    from geo.store.feature_versions import pending_versions, review_version
+
+    for version in pending_versions(store):  # nothing left waiting
+        review_version(store, boss, version.id, approve=False, expected_version=version.version)
     data = load_data(store=store)
     for feature_id in TOUCHED:  # back to the shipped feature, as a new version (history is never deleted)
         current = working_version(data, store, feature_id)
@@ -36,6 +40,12 @@ def store():
     _, seen = get_setting(store, REVIEW_SETTING)
     if get_setting(store, REVIEW_SETTING)[0]:
         set_setting(store, boss, REVIEW_SETTING, False, expected_version=seen)
+
+
+def review(store, on: bool) -> None:
+    value, seen = get_setting(store, REVIEW_SETTING)
+    if bool(value) != on:
+        set_setting(store, get_user(store, "dieu.phoi"), REVIEW_SETTING, on, expected_version=seen)
 
 
 def latest_seq(store, feature_id):
@@ -92,9 +102,7 @@ def test_a_second_editor_gets_a_conflict_naming_the_first(store):
 
 
 def test_the_coordinator_approves_a_pending_change_on_the_page(store):
-    boss = get_user(store, "dieu.phoi")
-    _, seen = get_setting(store, REVIEW_SETTING)
-    set_setting(store, boss, REVIEW_SETTING, True, expected_version=seen)
+    review(store, True)
     import shapely
 
     data = load_data(store=store)
@@ -108,3 +116,40 @@ def test_the_coordinator_approves_a_pending_change_on_the_page(store):
     app.button(key=f"edit_ok_{pending.id}").click().run()
     assert feature_history(store, "bridge-08")[0].review == "approved"
     assert load_data(store=store).features.at["bridge-08", "geometry_quality"] == "surveyed"
+
+
+def test_a_retired_feature_is_listed_and_reverted_from_the_page(store):
+    from geo.featureedit import retire_feature
+
+    review(store, False)
+    data = load_data(store=store)
+    seq = latest_seq(store, "bridge-08")
+    retire_feature(store, get_user(store, "bien.tap"), data, "bridge-08", reason="test retire", expected_seq=seq)
+    assert "bridge-08" not in load_data(store=store).features.index
+    app = run_page("pages/edit.py", user_name="bien.tap", edit_feature="bridge-08")
+    assert "gỡ khỏi bản đồ" in app.selectbox(key="edit_feature").format_func("bridge-08")
+    assert any("đã bị gỡ khỏi bản đồ" in text for text in alerts(app, "warning"))
+    app.selectbox(key="revert_bridge-08").set_value(seq).run()
+    app.text_input(key="revert_reason_bridge-08").input("retired by mistake").run()
+    app.button(key="revert_go_bridge-08").click().run()
+    assert any(f"bridge-08 phiên bản {seq + 2}" in text for text in alerts(app, "success"))
+    assert "bridge-08" in load_data(store=store).features.index
+
+
+def test_after_a_rejection_the_page_saves_from_the_newest_version(store):
+    import shapely
+
+    from geo.store.feature_versions import review_version
+
+    boss = get_user(store, "dieu.phoi")
+    review(store, True)
+    data = load_data(store=store)
+    line = shapely.LineString([(105.8587, 21.0190), (105.8650, 21.0350), (105.8704, 21.0515)])
+    pending = edit_geometry(store, get_user(store, "bien.tap"), data, "bridge-11", line, quality="surveyed", source="MB-02",
+                            reason="to be rejected", expected_seq=latest_seq(store, "bridge-11"))  # fmt: skip
+    review_version(store, boss, pending.id, approve=False, expected_version=1)
+    app = run_page("pages/edit.py", user_name="dieu.phoi", edit_feature="bridge-11")
+    app.text_input(key="retire_reason_bridge-11").input("after the rejection").run()
+    app.button(key="retire_go_bridge-11").click().run()
+    newest = feature_history(store, "bridge-11")[0]
+    assert (newest.seq, newest.action, newest.review) == (pending.seq + 1, "retire", "approved")

@@ -163,3 +163,31 @@ def _features_by_layer():
 
     frame = load_features()
     return dict(zip(frame.index, frame["layer"], strict=True))
+
+
+def test_snapshot_and_coverage_from_the_command_line_follow_the_store(accounts, capsys, monkeypatch, tmp_path):
+    assert run(capsys, monkeypatch, "features", "retire", "bridge-11", "--user", "minh", "--reason", "duplicate of bridge-10")[0] == 0
+    out = tmp_path / "bridges.zip"
+    code, _, err = run(capsys, monkeypatch, "snapshot", "--layers", "bridge", "--formats", "geojson", "--as-of", "2026-11-29", "-o", str(out))
+    assert code == 0, err
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        names = [name for name in archive.namelist() if name.endswith(".geojson")]
+        ids = {item["properties"]["id"] for name in names for item in json.loads(archive.read(name))["features"]}
+    assert "bridge-11" not in ids and "bridge-08" in ids
+    assert [(item["feature_id"], item["action"], item["author"]) for item in manifest["edits"]] == [("bridge-11", "retire", "minh")]
+    # a station moved from the command line moves its catchment in `coverage`
+    path = tmp_path / "thai-ha.geojson"
+    gpd.GeoDataFrame(geometry=[shapely.Point(105.8250, 21.0170)], crs=settings.CRS_STORE).to_file(path, driver="GeoJSON")
+    before = json.loads(run(capsys, monkeypatch, "coverage", "--lines", "2A", "--radius", "500", "--as-of", "2026-11-29", "--json")[1])
+    assert run(capsys, monkeypatch, "features", "edit", "station-2A-03", "--user", "minh", "--from-file", str(path), "--quality",
+               "surveyed", "--source", "Hồ sơ hoàn công")[0] == 0  # fmt: skip
+    after = json.loads(run(capsys, monkeypatch, "coverage", "--lines", "2A", "--radius", "500", "--as-of", "2026-11-29", "--json")[1])
+    assert before["n_stations"] == after["n_stations"] == 12 and before["union_area_km2"] != after["union_area_km2"]
+
+
+def test_expected_version_makes_a_late_change_a_conflict(accounts, capsys, monkeypatch):
+    assert run(capsys, monkeypatch, "features", "link", "bridge-11", "--task", "KH-183-2021.025", "--basis", "cầu Tứ Liên",
+               "--user", "minh", "--expected-version", "0")[0] == 0  # fmt: skip
+    code, _, err = run(capsys, monkeypatch, "features", "retire", "bridge-11", "--user", "lan", "--reason", "x", "--expected-version", "0")
+    assert code == 2 and "you started from version 0, but minh saved version 1 (link" in err

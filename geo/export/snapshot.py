@@ -358,7 +358,8 @@ def _manifest(data: SnapshotData, wanted: tuple[str, ...], skipped: dict[str, st
             "geometry": "geometry.written counts the features each geometry file holds; geometry.skipped lists those "
             "left out and why; geometry.converted those whose geometry was changed to fit the format.",
             "edits": "edits lists the exported features that planners changed in the store (their current approved "
-            "version: who, when, why, the provenance and source); the others are as shipped in data/.",
+            "version: who, when, why, the provenance and source) and the features they retired (action retire: in no "
+            "layer); the others are as shipped in data/.",
         },
     }
     licence = {"schematic_geometry": SCHEMATIC_NOTE, "documents": "The Vietnamese legal texts are public documents."}
@@ -366,14 +367,15 @@ def _manifest(data: SnapshotData, wanted: tuple[str, ...], skipped: dict[str, st
 
 
 def _edits(data: SnapshotData) -> list[dict[str, object]]:
-    """Return the store's changes included in the export: one record per exported feature changed by a planner."""
+    """Return the store's changes behind the export: each exported feature changed by a planner, and each retired one
+    (left out of every layer: the manifest says why it is missing)."""
     edits = data.view.data.edits
     exported = set(data.exported.index)
     return [
         {"feature_id": row.feature_id, "version": int(row.seq), "action": row.action, "author": row.author,
          "at": row.created_at.isoformat() if row.created_at is not None else None, "geometry_quality": row.geometry_quality,
          "geometry_source": row.geometry_source, "reason": row.reason}
-        for row in edits.itertuples(index=False) if row.feature_id in exported
+        for row in edits.itertuples(index=False) if row.feature_id in exported or row.action == "retire"
     ]  # fmt: skip
 
 
