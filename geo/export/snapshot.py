@@ -367,8 +367,9 @@ def _manifest(data: SnapshotData, wanted: tuple[str, ...], skipped: dict[str, st
 
 
 def _edits(data: SnapshotData) -> list[dict[str, object]]:
-    """Return the store's changes behind the export: each exported feature changed by a planner, and each retired one
-    (left out of every layer: the manifest says why it is missing).
+    """Return the store's changes behind the export: each exported feature a planner changed, and each retired one.
+
+    A retired feature is in no layer; its record says why it is missing.
     """
     edits = data.view.data.edits
     exported = set(data.exported.index)
