@@ -16,7 +16,6 @@ Whether a geometry fits a layer, lies in Hà Nội and is valid is :mod:`geo.geo
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
 import io
@@ -24,7 +23,6 @@ import math
 import re
 import shutil
 import tempfile
-import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ import pyproj
 import shapely
 
 from geo import settings
+from geo.coordcsv import column_key, read_coordinate_csv
 from geo.errors import InvalidArgumentError, problem
 from geo.uploads import check_size
 
@@ -50,9 +49,6 @@ FORMAT_NAMES: Final[dict[str, str]] = {
 ACCEPTED: Final[str] = ".geojson, .json (GeoJSON), .kml, .kmz, .gpkg, .zip (Shapefile), .csv, .dxf"
 SHAPES: Final[tuple[str, ...]] = ("auto", "point", "line", "polygon")
 LABEL_KEYS: Final[tuple[str, ...]] = ("name", "ten", "tên", "label", "id")  # compared lower-case
-X_COLUMNS: Final[tuple[str, ...]] = ("x", "lon", "lng", "long", "longitude", "easting", "kinh độ", "kinh do")
-Y_COLUMNS: Final[tuple[str, ...]] = ("y", "lat", "latitude", "northing", "vĩ độ", "vi do")
-PART_COLUMNS: Final[tuple[str, ...]] = ("part", "feature")
 MAX_LISTED: Final[int] = 20  # features listed in a "choose one" message
 
 _DRIVERS = {"geojson": {"GeoJSON"}, "kml": {"LIBKML", "KML"}, "kmz": {"LIBKML", "KML"}, "gpkg": {"GPKG"}, "shp": {"ESRI Shapefile"}, "dxf": {"DXF"}}
@@ -139,7 +135,8 @@ def read_geometry_file(
     if not content.strip():
         raise problem(InvalidArgumentError, "err.geom_empty_file", name=name)
     if fmt == "csv":
-        names, layers = _check_layer_name(name, ("",), layer_name), [_csv_layer(name, content, shape)]
+        geometries, properties, labels = read_coordinate_csv(name, content, shape)
+        names, layers = _check_layer_name(name, ("",), layer_name), [_Layer("", geometries, properties, None, labels=labels)]
     else:
         with tempfile.TemporaryDirectory(prefix="hanoi-geometry-") as folder:
             path = _place(name, fmt, content, Path(folder))
@@ -224,9 +221,36 @@ def _place(name: str, fmt: str, content: bytes, folder: Path) -> Path:
     else:
         path = folder / f"upload.{fmt}"
         path.write_bytes(content)
+    if fmt == "geojson":
+        _check_crs_member(name, content)
     if fmt in ("kml", "kmz") and re.search(rb"<!(DOCTYPE|ENTITY)|<(\w+:)?NetworkLink\b", path.read_bytes(), re.IGNORECASE):
         raise problem(InvalidArgumentError, "err.geom_doctype", name=name)
     return path
+
+
+_CRS_NAME = re.compile(r"EPSG:\d{1,6}|urn:ogc:def:crs:EPSG:[\d.]*:\d{1,6}|urn:ogc:def:crs:OGC:1\.3:CRS84", re.IGNORECASE)
+
+
+def _check_crs_member(name: str, content: bytes) -> None:
+    """Refuse a GeoJSON ``crs`` member other than an EPSG name (a ``link`` or ``url`` one would make GDAL fetch it)."""
+    import json
+
+    try:
+        document = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return  # not JSON: GDAL says so, naming the file
+    member = document.get("crs") if isinstance(document, dict) else None
+    if member is None:
+        return
+    given = member.get("properties", {}).get("name") if isinstance(member, dict) and isinstance(member.get("properties"), dict) else None
+    if not (isinstance(member, dict) and member.get("type") == "name" and isinstance(given, str) and _CRS_NAME.fullmatch(given.strip())):
+        shown = json.dumps(member, ensure_ascii=False)[:200]
+        raise problem(InvalidArgumentError, "err.geom_crs_member", name=name, member=shown)
+    code = int(re.findall(r"\d+", given.rsplit(":", 1)[-1])[0]) if "CRS84" not in given.upper() else 4326
+    try:
+        pyproj.CRS.from_epsg(code)
+    except pyproj.exceptions.CRSError as error:  # GDAL would fall back to EPSG:4326 without a word
+        raise problem(InvalidArgumentError, "err.geom_crs_unknown", crs=f"EPSG:{code}", detail=str(error).split(":")[0]) from error
 
 
 def _ogr_layers(name: str, fmt: str, path: Path, layer_name: str | None) -> tuple[tuple[str, ...], list[_Layer]]:
@@ -334,75 +358,6 @@ def _stem(member: str) -> str:
     return str(PurePosixPath(path).with_suffix(""))
 
 
-def _csv_layer(name: str, content: bytes, shape: str) -> _Layer:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise problem(InvalidArgumentError, "err.geom_csv_encoding", name=name, detail=f"{error.reason} at byte {error.start}") from error
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = [cell.strip() for cell in row]
-            elif len(rows) >= settings.MAX_TABLE_ROWS:
-                raise problem(InvalidArgumentError, "err.more_rows_than", name=name, limit=settings.MAX_TABLE_ROWS)
-            else:
-                rows.append((reader.line_num, row))
-    except csv.Error as error:
-        raise problem(InvalidArgumentError, "err.geom_unreadable", name=name, format="CSV", detail=f"line {reader.line_num}: {error}") from error
-    keys = [_key(cell) for cell in header or []]
-    x_at = next((i for i, key in enumerate(keys) if key in X_COLUMNS), None)
-    y_at = next((i for i, key in enumerate(keys) if key in Y_COLUMNS), None)
-    if header is None or x_at is None or y_at is None:
-        raise problem(InvalidArgumentError, "err.geom_csv_columns", name=name, found=", ".join(header or []) or "—")
-    part_at = next((i for i, key in enumerate(keys) if key in PART_COLUMNS), None)
-    records = []
-    for line, row in rows:
-        cells = row + [""] * (len(header) - len(row))
-        x, y = (_number(name, line, header[at], cells[at], delimiter) for at in (x_at, y_at))
-        attributes = {column: cells[i] for i, column in enumerate(header) if i not in (x_at, y_at) and column}
-        records.append((cells[part_at].strip() if part_at is not None else "", (x, y), attributes))
-    if shape == "point":
-        return _Layer("", np.array([shapely.Point(xy) for _, xy, _ in records], dtype=object), [a for *_, a in records], None)
-    parts: dict[str, list] = {}
-    for part, xy, attributes in records:
-        parts.setdefault(part, []).append((xy, attributes))
-    geometries, properties = [], []
-    for part, items in parts.items():
-        coords = [xy for xy, _ in items]
-        distinct = len(set(coords))
-        if shape == "line" and distinct < 2:
-            raise problem(InvalidArgumentError, "err.geom_csv_line_points", name=name, part=part, n=distinct)
-        if shape == "polygon":
-            if distinct < 3:
-                raise problem(InvalidArgumentError, "err.geom_csv_polygon_points", name=name, part=part, n=distinct)
-            geometries.append(shapely.Polygon(coords if coords[0] == coords[-1] else [*coords, coords[0]]))
-        else:
-            geometries.append(shapely.Point(coords[0]) if len(coords) == 1 and shape == "auto" else shapely.LineString(coords))
-        properties.append(items[0][1])
-    return _Layer("", np.array(geometries, dtype=object), properties, None, labels=list(parts))
-
-
-def _key(text: str) -> str:
-    return unicodedata.normalize("NFC", str(text)).strip().lower()
-
-
-def _number(name: str, line: int, column: str, text: str, delimiter: str) -> float:
-    value = text.strip().replace("\u00a0", "").replace(" ", "")
-    if delimiter != "," and re.fullmatch(r"[-+]?\d+,\d+", value):
-        value = value.replace(",", ".")  # a decimal comma, as Excel writes on a Vietnamese system with ';' between cells
-    number = float(value) if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", value) else math.nan  # no nan, inf, 1_000
-    if not math.isfinite(number):
-        raise problem(InvalidArgumentError, "err.geom_csv_number", name=name, line=line, column=column, value=text)
-    return number
-
-
 def _candidates(name: str, fmt: str, layers: list[_Layer], requested: int | None) -> tuple[str, tuple[Candidate, ...]]:
     vertices = sum(int(shapely.get_num_coordinates(layer.geometries).sum()) for layer in layers)
     if vertices > settings.MAX_VERTICES:
@@ -446,7 +401,10 @@ def _check_degrees(name: str, code: int, geometries: np.ndarray) -> None:
     if not pyproj.CRS.from_epsg(code).is_geographic:
         return
     coords = shapely.get_coordinates(geometries)
-    bad = (np.abs(coords) > 180).any(axis=1)  # metres; latitude and longitude in swapped order stay for geo.geomcheck to name
+    bad = (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+    if bad.any() and not ((np.abs(coords[:, 0]) > 90) | (np.abs(coords[:, 1]) > 180)).any():
+        x, y = coords[np.flatnonzero(bad)[0]]  # latitude first: read the other way round, every point is a position
+        raise problem(InvalidArgumentError, "err.geom_swapped", x=float(x), y=float(y))
     if bad.any():
         x, y = coords[np.flatnonzero(bad)[0]]
         raise problem(InvalidArgumentError, "err.geom_not_degrees", name=name, x=float(x), y=float(y), crs=f"EPSG:{code}")
@@ -465,7 +423,7 @@ def _to_4326(geometries: np.ndarray, code: int) -> np.ndarray:
 
 
 def _label(properties: dict, index: int, fallback: str = "") -> str:
-    keyed = {_key(key): value for key, value in reversed(properties.items())}  # the first of "Name" and "name" wins
+    keyed = {column_key(key): value for key, value in reversed(properties.items())}  # the first of "Name" and "name" wins
     for key in LABEL_KEYS:
         value = keyed.get(key)
         if value is not None and str(value).strip():

@@ -138,5 +138,15 @@ def zoom_to_fit(west: float, south: float, east: float, north: float, *, width_p
 
 
 def _light(frame):
-    """Return `frame` with the light (simplified, rounded) geometry of the payload, computed once per process."""
-    return frame.set_geometry(_cache.light_geometries().reindex(frame.index).values)
+    """Return `frame` with the light (simplified, rounded) geometry of the payload, computed once per process.
+
+    A feature the cached light geometries do not hold yet (added by a write between the view and this call)
+    is simplified here, so it is never drawn without a shape.
+    """
+    geometries = _cache.light_geometries().reindex(frame.index)
+    missing = geometries.isna().to_numpy()
+    if missing.any():
+        from geo.mapdata import light_geometry
+
+        geometries.iloc[missing] = light_geometry(frame[missing]).geometry.to_numpy()
+    return frame.set_geometry(geometries.values)

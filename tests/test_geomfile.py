@@ -218,11 +218,10 @@ def test_metres_in_a_geojson_without_a_crs_member_are_refused_not_placed():
     assert "588394" in str(error) and "EPSG:4326" in str(error)
 
 
-def test_latitude_in_the_x_column_is_read_as_given_and_caught_by_the_check():
-    content = f"x,y\n{LAKE[1]},{LAKE[0]}\n".encode()  # latitude written first
-    candidate = choose(read_geometry_file("lake.csv", content, crs="EPSG:4326"), None)
-    assert candidate.geometry.coords[0] == (LAKE[1], LAKE[0])
-    assert check_geometry(candidate.geometry, layer_geometry="point").problems == ("err.geom_swapped",)
+def test_latitude_in_the_x_column_is_named_as_swapped_when_read_and_by_the_check():
+    content = f"x,y\n{LAKE[1]},{LAKE[0]}\n".encode()  # latitude written first: 105.85 cannot be a latitude
+    refused("err.geom_swapped", "lake.csv", content, crs="EPSG:4326")
+    assert check_geometry(shapely.Point(LAKE[1], LAKE[0]), layer_geometry="point").problems == ("err.geom_swapped",)
 
 
 # --- formats -----------------------------------------------------------------------------------------------------------
@@ -425,3 +424,35 @@ def test_a_label_shared_by_several_features_is_ambiguous_and_long_lists_are_cut(
         choose(geometry_file, None)
     assert "#20 cống (Point) …" in str(caught.value) and "#21" not in str(caught.value)
     assert choose(geometry_file, 25).geometry.equals(Point(105.824, 21.0))
+
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        {"type": "link", "properties": {"href": "http://127.0.0.1:9/crs.wkt", "type": "ogcwkt"}},
+        {"type": "url", "properties": {"url": "http://127.0.0.1:9/crs"}},
+        {"type": "name", "properties": {"name": "nonsense"}},
+        {"type": "name", "properties": {"name": "+proj=utm +zone=48"}},
+    ],
+)
+def test_a_geojson_crs_member_that_is_not_an_epsg_name_is_refused_before_gdal_reads_it(member):
+    import json
+
+    document = {"type": "FeatureCollection", "crs": member,
+                "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [105.85, 21.03]}}]}  # fmt: skip
+    error = refused("err.geom_crs_member", "linked.geojson", json.dumps(document).encode())
+    assert "linked.geojson" in str(error)
+
+
+def test_an_unknown_epsg_name_in_a_geojson_is_refused():
+    import json
+
+    document = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::999999"}},
+                "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [105.85, 21.03]}}]}  # fmt: skip
+    with pytest.raises(InvalidArgumentError):
+        read_geometry_file("unknown.geojson", json.dumps(document).encode())
+
+
+def test_latitude_first_in_a_geographic_crs_is_named_as_swapped():
+    content = b"x,y\n21.0287,105.8523\n21.0300,105.8600\n"  # VN-2000 geographic, latitude in the x column
+    refused("err.geom_swapped", "swapped.csv", content, crs="EPSG:4756")
