@@ -229,7 +229,6 @@ def test_an_editor_redraws_a_bridge_and_it_is_kept(tall_page, edit_app):
     assert (base["Phiên bản"], base["Nguồn gốc"]) == ("0", "schematic"), base
 
     # The map (same session, through the navigation): search "tu lien", jump to the bridge; its card: edited, version 1.
-    # (A click on the line at the map's centre opens the policy zone around it instead: see the report.)
     page.get_by_role("link", name="Bản đồ", exact=True).click()
     page.get_by_role("heading", name="Bản đồ công trình và nhiệm vụ").wait_for(timeout=30_000)
     wait_for_map(page)
@@ -253,6 +252,55 @@ def test_an_editor_redraws_a_bridge_and_it_is_kept(tall_page, edit_app):
     assert page.get_by_role("heading", name="Cầu Tứ Liên", exact=True).is_visible()
     settle(page)
     shot(page, "07-map-card")
+
+
+def test_an_editor_reshapes_a_bridge_by_dragging_a_vertex(tall_page, edit_app):
+    """Reshape, not redraw: the pencil, drag the middle handle of Cầu Trần Hưng Đạo's line, keep; the ends stay put."""
+    page, (app_url, store_url) = tall_page, edit_app
+    ends = [(21.019044, 105.858708), (21.05146, 105.87036)]  # the shipped line (lat, lon)
+    target = (21.0370, 105.8610)  # where the editor drags the middle of the line
+    page.goto(app_url)
+    wait_for_map(page)
+    sign_in(page, EDITOR, EDITOR_PASSWORD)
+    open_edit_page(page)
+    chooser = page.get_by_role("combobox", name="Đối tượng", exact=True)
+    chooser.click()
+    page.keyboard.type("Trần Hưng Đạo")
+    page.get_by_role("option", name="Cầu Trần Hưng Đạo · bridge-11").click()
+    settle(page)
+    frame = edit_map(page)
+    frame.locator("a.leaflet-draw-edit-edit").click()
+    frame.locator(".leaflet-editing-icon").first.wait_for(timeout=10_000)
+    middle = ((ends[0][0] + ends[1][0]) / 2, (ends[0][1] + ends[1][1]) / 2)
+    (start, end) = map_points(page, [middle, target])
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(*end, steps=12)
+    page.mouse.up()
+    shot(page, "11-reshaping")
+    draw_action(frame, "Save", "Lưu", "Giữ").click()
+    settle(page)
+    page.get_by_text("Hình học mới: LineString, 3 đỉnh.").wait_for(timeout=30_000)
+    page.locator(".st-key-geom_bridge-11_source input").fill("Mép cầu trên ảnh vệ tinh")
+    page.locator(".st-key-geom_bridge-11_source input").press("Tab")
+    settle(page)
+    page.locator(".st-key-geom_reason_bridge-11 textarea").fill("Cầu cong về phía hạ lưu")
+    page.locator(".st-key-geom_reason_bridge-11 textarea").press("Tab")
+    settle(page)
+    page.get_by_role("button", name="Lưu hình học mới").click()
+    page.get_by_text(re.compile(r"^Đã lưu: bridge-11 phiên bản 1 \(sửa hình học\)\.$")).wait_for(timeout=30_000)
+    shot(page, "12-reshaped")
+    store = open_store(store_url)
+    try:
+        (version,) = feature_history(store, "bridge-11")
+    finally:
+        store.close()
+    coords = list(version.geometry.coords)
+    assert version.geometry.geom_type == "LineString" and len(coords) == 3
+    for (lat, lon), (x, y) in zip(ends, (coords[0], coords[-1]), strict=True):
+        assert abs(lon - x) < 1e-5 and abs(lat - y) < 1e-5  # the bank ends did not move
+    assert abs(coords[1][0] - target[1]) < 3e-4 and abs(coords[1][1] - target[0]) < 3e-4  # the new vertex is where it was dropped
+    assert version.properties["geometry_quality"] == "edited"
 
 
 def test_a_guest_or_a_reporter_gets_no_editing_page(page, edit_app):
