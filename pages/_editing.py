@@ -129,7 +129,9 @@ def _upload(key: str, lang: str) -> dict | None:
     left, middle, right = st.columns(3)
     crs = left.selectbox(t("edit.crs", lang), CRS_CHOICES, key=f"{key}_crs", help=t("edit.crs.help", lang),
                          format_func=lambda code: code or t("edit.crs.file", lang))  # fmt: skip
-    shape = middle.selectbox(t("edit.shape", lang), SHAPES, key=f"{key}_shape", format_func=lambda kind: t(f"edit.shape.{kind}", lang))
+    shape = "auto"
+    if file.name.lower().endswith(".csv"):  # only a CSV's rows need to be told what they draw
+        shape = middle.selectbox(t("edit.shape", lang), SHAPES, key=f"{key}_shape", format_func=lambda kind: t(f"edit.shape.{kind}", lang))
     try:
         read = read_geometry_file(file.name, file.getvalue(), crs=crs or None, shape=shape)
         if len(read.layers) > 1:

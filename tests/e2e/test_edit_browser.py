@@ -303,6 +303,57 @@ def test_an_editor_reshapes_a_bridge_by_dragging_a_vertex(tall_page, edit_app):
     assert version.properties["geometry_quality"] == "edited"
 
 
+def test_an_editor_uploads_a_vn2000_drawing_and_picks_its_feature(tall_page, edit_app, tmp_path):
+    """Cầu Vĩnh Tuy 2 is shipped as a point: its alignment comes from a GeoPackage in VN-2000 / TM-3 105° with two lines."""
+    import geopandas as gpd
+
+    page, (app_url, store_url) = tall_page, edit_app
+    line = shapely.LineString([(105.8739, 21.0003), (105.8762, 21.0044), (105.8790, 21.0090)])  # EPSG:4326 twin (lon, lat)
+    other = shapely.LineString([(105.8600, 21.0000), (105.8650, 21.0050)])
+    drawing = gpd.GeoDataFrame({"ten": ["Tim đường dẫn", "Vĩnh Tuy 2"]}, geometry=[other, line], crs="EPSG:4326").to_crs("EPSG:5897")
+    path = tmp_path / "vinh-tuy-2-vn2000.gpkg"
+    drawing.to_file(path, driver="GPKG")
+    page.goto(app_url)
+    wait_for_map(page)
+    sign_in(page, EDITOR, EDITOR_PASSWORD)
+    open_edit_page(page)
+    chooser = page.get_by_role("combobox", name="Đối tượng", exact=True)
+    chooser.click()
+    page.keyboard.type("Vĩnh Tuy 2")
+    page.get_by_role("option", name="Cầu Vĩnh Tuy 2 · bridge-13").click()
+    settle(page)
+    page.get_by_role("radio", name="từ tệp").check(force=True)
+    settle(page)
+    page.locator(".st-key-geom_bridge-13_file input[type=file]").set_input_files(str(path))
+    settle(page)
+    picker = page.get_by_role("combobox", name="Đối tượng trong tệp (2)")
+    picker.wait_for(timeout=20_000)
+    assert page.get_by_role("button", name="Lưu hình học mới").is_disabled()  # two features, none chosen: nothing taken
+    picker.click()
+    page.get_by_role("option", name="#2 Vĩnh Tuy 2 (LineString)").click()
+    settle(page)
+    page.get_by_text(re.compile(r"^vinh-tuy-2-vn2000\.gpkg: gpkg, hệ tọa độ EPSG:5897, 2 đối tượng")).wait_for(timeout=20_000)
+    page.get_by_text("Hình học mới: LineString, 3 đỉnh.").wait_for(timeout=20_000)
+    page.locator(".st-key-geom_bridge-13_source input").fill("Bản vẽ tim tuyến cầu Vĩnh Tuy giai đoạn 2, tờ TT-02")
+    page.locator(".st-key-geom_bridge-13_source input").press("Tab")
+    settle(page)
+    page.locator(".st-key-geom_reason_bridge-13 textarea").fill("Thay điểm bằng tim tuyến")
+    page.locator(".st-key-geom_reason_bridge-13 textarea").press("Tab")
+    settle(page)
+    shot(page, "13-upload-ready")
+    page.get_by_role("button", name="Lưu hình học mới").click()
+    page.get_by_text(re.compile(r"^Đã lưu: bridge-13 phiên bản 1 \(sửa hình học\)\.$")).wait_for(timeout=30_000)
+    store = open_store(store_url)
+    try:
+        (version,) = feature_history(store, "bridge-13")
+    finally:
+        store.close()
+    projected = gpd.GeoSeries([version.geometry, line], crs="EPSG:4326").to_crs("EPSG:32648")
+    assert projected.iloc[0].hausdorff_distance(projected.iloc[1]) < 1.0  # within a metre of its EPSG:4326 twin
+    assert version.properties["geometry_quality"] == "surveyed"
+    assert version.properties["geometry_file"] == "vinh-tuy-2-vn2000.gpkg"
+
+
 def test_a_guest_or_a_reporter_gets_no_editing_page(page, edit_app):
     app_url, _ = edit_app
     page.goto(f"{app_url}/edit")  # a guest asking for the page directly
