@@ -10,7 +10,7 @@ from geo.errors import PlanningMapError
 from geo.i18n import day_text, t
 from geo.view import features_named, task_features
 from layers.export_html import standalone_map_html
-from pages import _cache, _frame, _mapview, _panels, _progress_panel
+from pages import _auth, _cache, _frame, _mapview, _panels, _progress_panel
 
 lang, choice = _frame.current()
 st.title(t("map.title", lang))
@@ -67,6 +67,10 @@ if right is not None:
                     st.rerun()
             elif selected:
                 _panels.feature_card(_cache.data(), selected, as_of=view.as_of, lang=lang)
+                if _auth.may(_auth.current_user(), "geometry.edit") and st.button(t("edit.open", lang), key="map_edit_feature",
+                                                                                   icon=":material/edit_location_alt:"):  # fmt: skip
+                    state.edit_feature, state.edit_mode = selected, "edit"
+                    st.switch_page("pages/edit.py")
             else:
                 st.info(t("map.click_hint", lang))
         with tabs[1]:

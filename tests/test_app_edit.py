@@ -153,3 +153,12 @@ def test_after_a_rejection_the_page_saves_from_the_newest_version(store):
     app.button(key="retire_go_bridge-11").click().run()
     newest = feature_history(store, "bridge-11")[0]
     assert (newest.seq, newest.action, newest.review) == (pending.seq + 1, "retire", "approved")
+
+
+def test_an_editor_goes_from_the_maps_card_to_the_editing_page(store):
+    guest = run_page("pages/map.py", map_sel="bridge-08")
+    assert not [button for button in guest.button if button.key == "map_edit_feature"]  # a guest sees the card only
+    app = run_page("pages/map.py", user_name="bien.tap", map_sel="bridge-08")
+    app.button(key="map_edit_feature").click().run()
+    assert app.title[0].value == "Sửa bản đồ"
+    assert app.selectbox(key="edit_feature").value == "bridge-08"
