@@ -254,20 +254,34 @@ def test_an_editor_redraws_a_bridge_and_it_is_kept(tall_page, edit_app):
     shot(page, "07-map-card")
 
 
+def open_as_editor(page, app_url: str, typed: str, label: str) -> None:
+    """Sign in as the editor, open the editing page and choose the feature by typing part of its name."""
+    page.goto(app_url)
+    wait_for_map(page)
+    sign_in(page, EDITOR, EDITOR_PASSWORD)
+    open_edit_page(page)
+    page.get_by_role("combobox", name="Đối tượng", exact=True).click()
+    page.keyboard.type(typed)
+    page.get_by_role("option", name=label).click()
+    settle(page)
+
+
+def fill_and_save(page, feature_id: str, source: str, reason: str) -> None:
+    """Name the source and the reason of the new geometry, then save it."""
+    for key, text, field in ((f"geom_{feature_id}_source", source, "input"), (f"geom_reason_{feature_id}", reason, "textarea")):
+        box = page.locator(f".st-key-{key} {field}")
+        box.fill(text)
+        box.press("Tab")
+        settle(page)
+    page.get_by_role("button", name="Lưu hình học mới").click()
+
+
 def test_an_editor_reshapes_a_bridge_by_dragging_a_vertex(tall_page, edit_app):
     """Reshape, not redraw: the pencil, drag the middle handle of Cầu Trần Hưng Đạo's line, keep; the ends stay put."""
     page, (app_url, store_url) = tall_page, edit_app
     ends = [(21.019044, 105.858708), (21.05146, 105.87036)]  # the shipped line (lat, lon)
     target = (21.0370, 105.8610)  # where the editor drags the middle of the line
-    page.goto(app_url)
-    wait_for_map(page)
-    sign_in(page, EDITOR, EDITOR_PASSWORD)
-    open_edit_page(page)
-    chooser = page.get_by_role("combobox", name="Đối tượng", exact=True)
-    chooser.click()
-    page.keyboard.type("Trần Hưng Đạo")
-    page.get_by_role("option", name="Cầu Trần Hưng Đạo · bridge-11").click()
-    settle(page)
+    open_as_editor(page, app_url, "Trần Hưng Đạo", "Cầu Trần Hưng Đạo · bridge-11")
     frame = edit_map(page)
     frame.locator("a.leaflet-draw-edit-edit").click()
     frame.locator(".leaflet-editing-icon").first.wait_for(timeout=10_000)
@@ -281,13 +295,7 @@ def test_an_editor_reshapes_a_bridge_by_dragging_a_vertex(tall_page, edit_app):
     draw_action(frame, "Save", "Lưu", "Giữ").click()
     settle(page)
     page.get_by_text("Hình học mới: LineString, 3 đỉnh.").wait_for(timeout=30_000)
-    page.locator(".st-key-geom_bridge-11_source input").fill("Mép cầu trên ảnh vệ tinh")
-    page.locator(".st-key-geom_bridge-11_source input").press("Tab")
-    settle(page)
-    page.locator(".st-key-geom_reason_bridge-11 textarea").fill("Cầu cong về phía hạ lưu")
-    page.locator(".st-key-geom_reason_bridge-11 textarea").press("Tab")
-    settle(page)
-    page.get_by_role("button", name="Lưu hình học mới").click()
+    fill_and_save(page, "bridge-11", "Mép cầu trên ảnh vệ tinh", "Cầu cong về phía hạ lưu")
     page.get_by_text(re.compile(r"^Đã lưu: bridge-11 phiên bản 1 \(sửa hình học\)\.$")).wait_for(timeout=30_000)
     shot(page, "12-reshaped")
     store = open_store(store_url)
@@ -313,15 +321,7 @@ def test_an_editor_uploads_a_vn2000_drawing_and_picks_its_feature(tall_page, edi
     drawing = gpd.GeoDataFrame({"ten": ["Tim đường dẫn", "Vĩnh Tuy 2"]}, geometry=[other, line], crs="EPSG:4326").to_crs("EPSG:5897")
     path = tmp_path / "vinh-tuy-2-vn2000.gpkg"
     drawing.to_file(path, driver="GPKG")
-    page.goto(app_url)
-    wait_for_map(page)
-    sign_in(page, EDITOR, EDITOR_PASSWORD)
-    open_edit_page(page)
-    chooser = page.get_by_role("combobox", name="Đối tượng", exact=True)
-    chooser.click()
-    page.keyboard.type("Vĩnh Tuy 2")
-    page.get_by_role("option", name="Cầu Vĩnh Tuy 2 · bridge-13").click()
-    settle(page)
+    open_as_editor(page, app_url, "Vĩnh Tuy 2", "Cầu Vĩnh Tuy 2 · bridge-13")
     page.get_by_role("radio", name="từ tệp").check(force=True)
     settle(page)
     page.locator(".st-key-geom_bridge-13_file input[type=file]").set_input_files(str(path))
@@ -334,14 +334,8 @@ def test_an_editor_uploads_a_vn2000_drawing_and_picks_its_feature(tall_page, edi
     settle(page)
     page.get_by_text(re.compile(r"^vinh-tuy-2-vn2000\.gpkg: gpkg, hệ tọa độ EPSG:5897, 2 đối tượng")).wait_for(timeout=20_000)
     page.get_by_text("Hình học mới: LineString, 3 đỉnh.").wait_for(timeout=20_000)
-    page.locator(".st-key-geom_bridge-13_source input").fill("Bản vẽ tim tuyến cầu Vĩnh Tuy giai đoạn 2, tờ TT-02")
-    page.locator(".st-key-geom_bridge-13_source input").press("Tab")
-    settle(page)
-    page.locator(".st-key-geom_reason_bridge-13 textarea").fill("Thay điểm bằng tim tuyến")
-    page.locator(".st-key-geom_reason_bridge-13 textarea").press("Tab")
-    settle(page)
     shot(page, "13-upload-ready")
-    page.get_by_role("button", name="Lưu hình học mới").click()
+    fill_and_save(page, "bridge-13", "Bản vẽ tim tuyến cầu Vĩnh Tuy giai đoạn 2, tờ TT-02", "Thay điểm bằng tim tuyến")
     page.get_by_text(re.compile(r"^Đã lưu: bridge-13 phiên bản 1 \(sửa hình học\)\.$")).wait_for(timeout=30_000)
     store = open_store(store_url)
     try:
