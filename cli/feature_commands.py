@@ -209,10 +209,10 @@ def _history(args: argparse.Namespace) -> int:
     store, data = open_planning()
     found = versions(data, store, args.feature_id)
     if args.json:
-        print(json.dumps([version_record(version, geometry=True) for version in found], ensure_ascii=False, indent=1, allow_nan=False))
+        print(json.dumps([version.record(geometry=True) for version in found], ensure_ascii=False, indent=1, allow_nan=False))
         return 0
     for version in found:
-        record = version_record(version)
+        record = version.record()
         links = ", ".join(task for task, _ in version.links) or "none"
         print(f"v{record['seq']} {record['action']} [{record['review']}] {record['created_at'] or 'data/'} by {record['author']}"
               f"{' RETIRED' if version.retired else ''}\n    why: {record['reason'] or '-'}\n"
@@ -226,7 +226,7 @@ def _pending(args: argparse.Namespace) -> int:
     store, _ = open_planning()
     found = pending_versions(store)
     if args.json:
-        print(json.dumps([version_record(version) for version in found], ensure_ascii=False, indent=1, allow_nan=False))
+        print(json.dumps([version.record() for version in found], ensure_ascii=False, indent=1, allow_nan=False))
         return 0
     for version in found:
         print(f"{version.id}\t{version.feature_id} v{version.seq} {version.action} by {version.author} at "
@@ -273,21 +273,6 @@ def _list(args: argparse.Namespace) -> int:
         for row in rows:
             print(f"{row['id']}\t{row['layer']}\tv{row['version']}\t{row['geometry_quality']}\t{row['name']}")
     return 0
-
-
-def version_record(version, *, geometry: bool = False) -> dict:
-    """Return one version as JSON-ready values (who, when, why, provenance, links; with `geometry` its GeoJSON)."""
-    record = {
-        "feature_id": version.feature_id, "seq": version.seq, "id": version.id, "action": version.action, "layer": version.layer,
-        "review": version.review, "author": version.author, "created_at": version.created_at.isoformat() if version.created_at else None,
-        "reviewed_by": version.reviewed_by, "reason": version.reason, "retired": version.retired,
-        "name": version.properties.get("name", ""), "geometry_type": version.geometry.geom_type,
-        "geometry_quality": version.quality, "geometry_source": version.properties.get("geometry_source", ""),
-        "links": [{"task_id": task, "basis": basis} for task, basis in version.links],
-    }  # fmt: skip
-    if geometry:
-        record["geometry"] = version.feature()["geometry"]
-    return record
 
 
 def _saved(version, crs: str | None = None) -> None:

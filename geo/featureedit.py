@@ -37,7 +37,6 @@ from geo.links import basis_in_task
 from geo.store.feature_versions import (
     ACTION_PERMISSIONS,
     FeatureVersion,
-    current_versions,
     feature_history,
     pending_conflict,
     save_version,
@@ -115,7 +114,12 @@ def versions(data: PlanningData, store: Store, feature_id: str) -> list[FeatureV
 
 def working_version(data: PlanningData, store: Store, feature_id: str) -> FeatureVersion:
     """Return the version editors look at: the newest approved or pending one (a pending one is shown, not built on)."""
-    return next(version for version in versions(data, store, feature_id) if version.review != "rejected")
+    return shown_version(versions(data, store, feature_id))
+
+
+def shown_version(found: list[FeatureVersion]) -> FeatureVersion:
+    """Return, of a feature's versions newest first (:func:`versions`), the one editors look at (not a rejected one)."""
+    return next(version for version in found if version.review != "rejected")
 
 
 def current_version(data: PlanningData, store: Store, feature_id: str) -> FeatureVersion:
@@ -320,11 +324,6 @@ def revert_feature(
     reason = _text(reason, "reason", MAX_REASON_CHARS)
     return _save(store, user, target, "revert", f"revert to version {to_seq}: {reason}", expected_seq,
                  properties=target.properties, geometry=target.geometry, links=target.links, retired=target.retired)  # fmt: skip
-
-
-def working_versions(store: Store) -> list[FeatureVersion]:
-    """Return the current versions including pending ones (what editors and coordinators may look at)."""
-    return current_versions(store, include_pending=True)
 
 
 def geometry_from_drawings(drawings: Iterable[Mapping[str, Any]] | None, layer_geometry: str) -> shapely.Geometry | None:

@@ -17,6 +17,19 @@ def light_geometry(frame: gpd.GeoDataFrame, *, tolerance_m: float = 15.0, decima
     return frame.set_geometry(simplified.values)
 
 
+def light_for(frame: gpd.GeoDataFrame, cached: gpd.GeoSeries, changed=()) -> gpd.GeoSeries:
+    """Return the light geometry of every row of `frame`, in its order, reusing `cached` where it can.
+
+    A row `cached` lacks, or whose id is in `changed` (a feature the store edited), is simplified now
+    (:func:`light_geometry`).
+    """
+    geometries = cached.reindex(frame.index)
+    again = (geometries.isna() | frame.index.isin(list(changed))).to_numpy()
+    if again.any():
+        geometries.iloc[again] = light_geometry(frame[again]).geometry.to_numpy()
+    return geometries
+
+
 def bounds_of(frame: gpd.GeoDataFrame) -> tuple[tuple[float, float], tuple[float, float]] | None:
     """Return ((south, west), (north, east)) of `frame` in degrees, or None when empty."""
     if frame.empty:

@@ -112,14 +112,10 @@ def _base_light() -> gpd.GeoSeries:
 
 @st.cache_resource(max_entries=4)
 def _light(stamp: tuple) -> gpd.GeoSeries:
-    from geo.mapdata import light_geometry
+    from geo.mapdata import light_for
 
     current = _data(stamp)
-    if current.edits.empty:
-        return _base_light()
-    changed = current.features[current.features.index.isin(set(current.edits["feature_id"]))]
-    base = _base_light()
-    return pd.concat([base[~base.index.isin(changed.index)], light_geometry(changed).geometry])
+    return _base_light() if current.edits.empty else light_for(current.features, _base_light(), set(current.edits["feature_id"]))
 
 
 def view(params: tuple[tuple[str, str], ...]) -> View:

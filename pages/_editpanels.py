@@ -22,16 +22,16 @@ from geo.featureedit import (
     revert_feature,
     unlink_task,
     versions,
-    working_versions,
 )
 from geo.i18n import t
+from geo.store.feature_versions import current_versions
 from pages import _editing, _panels, _text
 
 
 def feature_choices(data, store, lang: str) -> dict[str, str]:
     """Return feature id -> label of every feature an editor may open: the map's, those added and pending, and the retired."""
     labels = {fid: f"{row['name']} · {fid}" for fid, row in data.features.iterrows()}
-    for version in working_versions(store):
+    for version in current_versions(store, include_pending=True):  # added features still pending, and retired ones
         mark = t("edit.action.retire", lang) if version.retired else t(f"edit.review.{version.review}", lang)
         if version.feature_id not in labels or version.retired:
             labels[version.feature_id] = f"{version.properties.get('name', '')} · {version.feature_id} ({mark})"
@@ -59,15 +59,20 @@ def attempt(feature_id: str, write: Callable, lang: str) -> None:
 def history(data, store, user, feature_id: str, *, seen: int, lang: str):
     """Show every version (who, when, why, source, review) and the revert; return the version chosen to draw beside, if any."""
     found = versions(data, store, feature_id)
-    rows = [{
-        t("edit.col.version", lang): version.seq, t("edit.col.action", lang): t(f"edit.action.{version.action}", lang),
-        t("edit.col.review", lang): t(f"edit.review.{version.review}", lang), t("edit.col.who", lang): version.author,
-        t("edit.col.when", lang): f"{version.created_at:%Y-%m-%d %H:%M} UTC" if version.created_at else "",
-        t("edit.col.why", lang): version.reason, t("edit.col.quality", lang): version.quality,
-        t("edit.col.source", lang): str(version.properties.get("geometry_source", "")),
-        t("edit.col.tasks", lang): ", ".join(task for task, _ in version.links), t("edit.col.retired", lang): version.retired,
-    } for version in found]  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    records = [version.record() for version in found]
+    table = pd.DataFrame({
+        t("edit.col.version", lang): [item["seq"] for item in records],
+        t("edit.col.action", lang): [t(f"edit.action.{item['action']}", lang) for item in records],
+        t("edit.col.review", lang): [t(f"edit.review.{item['review']}", lang) for item in records],
+        t("edit.col.who", lang): [item["author"] for item in records],
+        t("edit.col.when", lang): [f"{item['created_at'][:16].replace('T', ' ')} UTC" if item["created_at"] else "" for item in records],
+        t("edit.col.why", lang): [item["reason"] for item in records],
+        t("edit.col.quality", lang): [item["geometry_quality"] for item in records],
+        t("edit.col.source", lang): [item["geometry_source"] for item in records],
+        t("edit.col.tasks", lang): [", ".join(link["task_id"] for link in item["links"]) for item in records],
+        t("edit.col.retired", lang): [item["retired"] for item in records],
+    })  # fmt: skip
+    st.dataframe(table, hide_index=True, use_container_width=True)
     by_seq = {version.seq: version for version in found}
     compare = st.selectbox(t("edit.compare", lang), [None, *list(by_seq)[1:]], key=f"edit_compare_{feature_id}",
                            format_func=lambda seq: t("edit.compare.none", lang) if seq is None else t("edit.version_n", lang, n=seq))  # fmt: skip

@@ -143,10 +143,6 @@ def _light(frame):
     A feature the cached light geometries do not hold yet (added by a write between the view and this call)
     is simplified here, so it is never drawn without a shape.
     """
-    geometries = _cache.light_geometries().reindex(frame.index)
-    missing = geometries.isna().to_numpy()
-    if missing.any():
-        from geo.mapdata import light_geometry
+    from geo.mapdata import light_for
 
-        geometries.iloc[missing] = light_geometry(frame[missing]).geometry.to_numpy()
-    return frame.set_geometry(geometries.values)
+    return frame.set_geometry(light_for(frame, _cache.light_geometries()).values)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.featureedit import MAX_REASON_CHARS, edit_geometry, versions
+from geo.featureedit import MAX_REASON_CHARS, edit_geometry, shown_version, versions
 from geo.i18n import t
 from pages import _auth, _cache, _editing, _editpanels, _frame, _text
 
@@ -31,7 +31,7 @@ else:
         state.edit_feature = state.get("map_sel") if state.get("map_sel") in choices else next(iter(choices))
     feature_id = st.selectbox(t("edit.feature", lang), list(choices), key="edit_feature", format_func=choices.get)
     found = versions(data, store, feature_id)
-    working = next(version for version in found if version.review != "rejected")  # a pending change is shown, not built on
+    working = shown_version(found)  # a pending change is shown, not built on
     seen = _editing.seen_seq(feature_id, found[0].seq)
     spec = data.registry.get(working.layer)
     _text.show(_text.line(t("edit.col.version", lang), t("edit.version_line", lang, n=working.seq, review=t(f"edit.review.{working.review}", lang),

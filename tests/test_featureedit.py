@@ -408,3 +408,20 @@ def test_version_0_keeps_the_shipped_values(base):
         assert base_version(base, feature_id).properties == shipped
     assert isinstance(base_version(base, "station-2A-03").properties["seq"], int)
     assert base_version(base, "metro-3-underground").properties["length_km_published"] == 4.0
+
+
+def test_the_map_payload_simplifies_again_only_what_the_store_changed(store, editor, base):
+    from geo.mapdata import light_for, light_geometry
+
+    cached = light_geometry(base.features).geometry
+    edit_geometry(store, editor, base, "bridge-08", TU_LIEN, quality="surveyed", source=SOURCE, reason="drawing", expected_seq=0)
+    data = with_store(base, store)
+    light = light_for(data.features, cached, {"bridge-08"})
+    assert list(light.index) == list(data.features.index)
+    fresh = light_geometry(data.features.loc[["bridge-08"]]).geometry.iloc[0]
+    assert shapely.equals_exact(light["bridge-08"], fresh, tolerance=1e-9)  # the new line simplified...
+    assert not shapely.equals_exact(light["bridge-08"], cached["bridge-08"], tolerance=1e-4)  # ...not the cached schematic one
+    assert shapely.hausdorff_distance(light["bridge-08"], TU_LIEN) < 2e-4  # within the 15 m simplification
+    assert light["bridge-11"] is cached["bridge-11"]  # reused, not simplified again
+    missing = light_for(data.features, cached.drop("bridge-11"))
+    assert shapely.equals_exact(missing["bridge-11"], cached["bridge-11"], tolerance=1e-9)  # simplified now, the same shape

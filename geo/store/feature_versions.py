@@ -111,6 +111,20 @@ class FeatureVersion:
         props = {**self.properties, "id": self.feature_id, "layer": self.layer}
         return {"type": "Feature", "properties": props, "geometry": json.loads(shapely.to_geojson(self.geometry))}
 
+    def record(self, *, geometry: bool = False) -> dict[str, Any]:
+        """Return the version as JSON-ready values: who, when (ISO, UTC), why, review, provenance, links; with `geometry` its GeoJSON."""
+        out = {
+            "feature_id": self.feature_id, "seq": self.seq, "id": self.id, "action": self.action, "layer": self.layer,
+            "review": self.review, "author": self.author, "created_at": self.created_at.isoformat() if self.created_at else None,
+            "reviewed_by": self.reviewed_by, "reason": self.reason, "retired": self.retired, "name": self.properties.get("name", ""),
+            "geometry_type": self.geometry.geom_type, "geometry_quality": self.quality,
+            "geometry_source": self.properties.get("geometry_source", ""),
+            "links": [{"task_id": task, "basis": basis} for task, basis in self.links],
+        }  # fmt: skip
+        if geometry:
+            out["geometry"] = self.feature()["geometry"]
+        return out
+
     def same_content(self, other: FeatureVersion) -> bool:
         """Return True when `other` holds the same layer, properties, geometry, links and retired flag."""
         return (self.layer, self.properties, self.links, self.retired) == (other.layer, other.properties, other.links, other.retired) \
